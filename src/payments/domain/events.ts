@@ -17,6 +17,7 @@ export type PaymentStatus =
 
 export type RefundStatus = 'pending' | 'succeeded' | 'failed';
 
+/** Schema version 2 (v1 had no captureMethod nor metadata; see upcasters.ts). */
 export interface PaymentRequested {
   type: 'PaymentRequested';
   data: {

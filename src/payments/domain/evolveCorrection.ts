@@ -6,8 +6,8 @@ export function replaceRefund(refunds: RefundState[], next: RefundState): Refund
   return refunds.map((r) => (r.id === next.id ? next : r));
 }
 
-export /** Refunds the provider reports are updated or added by our id; others are left as they are. */
-function corrected(s: PaymentState, d: ProviderStateCorrected['data']): PaymentState {
+/** Refunds the provider reports are updated or added by our id; others are left as they are. */
+export function corrected(s: PaymentState, d: ProviderStateCorrected['data']): PaymentState {
   let refunds = s.refunds;
   for (const pr of d.refunds) {
     const ours = refunds.find((r) => r.id === pr.refundId);

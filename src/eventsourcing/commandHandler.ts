@@ -1,0 +1,165 @@
+/**
+ * The generic command path: load (snapshot + tail, upcast on read) → decide → append with the
+ * exact expected version, in one append carrying the idempotency record and the outbox rows.
+ * Knows nothing about payments.
+ *
+ * Conflicts: a ConcurrencyError re-loads and re-decides (bounded, jittered backoff) unless the
+ * caller pinned `expectedVersion` (If-Match): then it surfaces. Idempotency: a key already
+ * recorded with the same request hash replays the stored result and writes nothing; with another
+ * hash it is PAY_IDEMPOTENCY_MISMATCH. A concurrent duplicate that wins the race makes our append
+ * fail with IdempotencyKeyExistsError, and we answer from its record the same way.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { v7 as uuidv7 } from 'uuid';
+import { ConcurrencyError } from '../shared/errors.js';
+import {
+  type AppendOptions,
+  type EventMetadata,
+  type EventStore,
+  IdempotencyKeyExistsError,
+  type IdempotencyStore,
+  type OutboxMessageInput,
+  type SnapshotStore,
+} from './eventStore.js';
+import { replayFromRecord } from './idempotency.js';
+import { type DomainEvent, loadAggregate } from './loadAggregate.js';
+import type { UpcasterRegistry } from './upcasting.js';
+
+export type { DomainEvent } from './loadAggregate.js';
+
+export interface Decider<C, E extends DomainEvent, S> {
+  initialState(): S;
+  evolve(state: S, event: E): S;
+  /** Throws typed errors for commands the state forbids; [] when there is nothing to do. */
+  decide(command: C, state: S): E[];
+}
+
+export interface EventWithId<E> {
+  id: string;
+  event: E;
+}
+
+export interface HandleCommandOptions<C, E extends DomainEvent, S> {
+  store: EventStore & Partial<IdempotencyStore>;
+  snapshots?: SnapshotStore;
+  decider: Decider<C, E, S>;
+  streamId: string;
+  command: C;
+  /** Stamped on every event: correlationId, causationId, actor. */
+  metadata?: EventMetadata;
+  /** If-Match: the version the caller last saw; a conflict surfaces instead of retrying. */
+  expectedVersion?: number;
+  idempotency?: { key: string; requestHash: string };
+  /** Provider work asked for by the new events; `state` is the state after them. */
+  outbox?: (events: EventWithId<E>[], state: S) => OutboxMessageInput[];
+  /** The JSON result stored with the idempotency key (and replayed); default null. */
+  response?: (outcome: { events: EventWithId<E>[]; state: S; version: number }) => unknown;
+  upcasters?: UpcasterRegistry;
+  /** Save a snapshot each time the version crosses a multiple of this; default 100, 0 = never. */
+  snapshotEvery?: number;
+  /** Identifies the state's shape; a snapshot of another version is ignored. Default 1. */
+  snapshotSchemaVersion?: number;
+  /** Re-tries after a conflict; default 5. */
+  maxRetries?: number;
+  newEventId?: () => string;
+}
+
+export interface CommandOutcome<E, S> {
+  streamId: string;
+  /** Stream version after the command. */
+  version: number;
+  /** Checkpoint and position of the stream's last event (after the command). */
+  checkpoint: string;
+  globalPosition: number;
+  /** True when an idempotency record answered: nothing was decided nor written. */
+  replayed: boolean;
+  /** Events written by this call; empty for replays and for commands with nothing to do. */
+  events: EventWithId<E>[];
+  /** The state after the command; undefined for replays. */
+  state: S | undefined;
+  /** The result stored with the idempotency key (or replayed from it). */
+  response: unknown;
+}
+
+export async function handleCommand<C, E extends DomainEvent, S>(
+  opts: HandleCommandOptions<C, E, S>,
+): Promise<CommandOutcome<E, S>> {
+  const idem = opts.idempotency;
+  if (idem) {
+    if (!opts.store.getIdempotencyRecord) throw new TypeError('the store does not support idempotency keys');
+    const record = await opts.store.getIdempotencyRecord(idem.key);
+    if (record) return replayFromRecord(record, idem.requestHash);
+  }
+  const maxRetries = opts.maxRetries ?? 5;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptOnce(opts);
+    } catch (e) {
+      if (idem && e instanceof IdempotencyKeyExistsError) return replayFromRecord(e.record, idem.requestHash);
+      const retry =
+        e instanceof ConcurrencyError && opts.expectedVersion === undefined && attempt < maxRetries;
+      if (!retry) throw e;
+      // Jitter spreads the re-tries of writers that collided on the same stream.
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+  }
+}
+
+async function attemptOnce<C, E extends DomainEvent, S>(
+  opts: HandleCommandOptions<C, E, S>,
+): Promise<CommandOutcome<E, S>> {
+  const loaded = await loadAggregate(opts);
+  if (opts.expectedVersion !== undefined && loaded.version !== opts.expectedVersion) {
+    throw new ConcurrencyError(opts.streamId, opts.expectedVersion, loaded.version);
+  }
+  const decided = opts.decider.decide(opts.command, loaded.state);
+  const newId = opts.newEventId ?? uuidv7;
+  const events = decided.map((event) => ({ id: newId(), event }));
+  let state = loaded.state;
+  for (const { event } of events) state = opts.decider.evolve(state, event);
+  const version = loaded.version + events.length;
+  const response = opts.response ? opts.response({ events, state, version }) : null;
+  const base = { streamId: opts.streamId, replayed: false, events, state, response };
+  if (events.length === 0) {
+    return { ...base, version, checkpoint: loaded.checkpoint, globalPosition: loaded.globalPosition };
+  }
+  const appendOptions: AppendOptions = {
+    expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
+  };
+  if (opts.idempotency) appendOptions.idempotency = { ...opts.idempotency, response: { version, response } };
+  const outbox = opts.outbox?.(events, state);
+  if (outbox && outbox.length > 0) appendOptions.outbox = outbox;
+  const newEvents = events.map(({ id, event }) => ({
+    id,
+    type: event.type,
+    schemaVersion: opts.upcasters?.currentVersion(event.type) ?? 1,
+    data: event.data,
+    metadata: opts.metadata ?? {},
+  }));
+  const result = await opts.store.append(opts.streamId, newEvents, appendOptions);
+  const outcome = { ...base, version, checkpoint: result.checkpoint, globalPosition: result.globalPosition };
+  await maybeSnapshot(opts, loaded.version, outcome);
+  return outcome;
+}
+
+/** Snapshots are an optimisation: a failure to save one never fails the command. */
+async function maybeSnapshot<C, E extends DomainEvent, S>(
+  opts: HandleCommandOptions<C, E, S>,
+  previousVersion: number,
+  outcome: CommandOutcome<E, S>,
+): Promise<void> {
+  const every = opts.snapshotEvery ?? 100;
+  if (!opts.snapshots || every <= 0) return;
+  if (Math.floor(outcome.version / every) === Math.floor(previousVersion / every)) return;
+  try {
+    await opts.snapshots.saveSnapshot({
+      streamId: opts.streamId,
+      version: outcome.version,
+      schemaVersion: opts.snapshotSchemaVersion ?? 1,
+      state: { state: outcome.state, checkpoint: outcome.checkpoint, globalPosition: outcome.globalPosition },
+      takenAt: new Date(),
+    });
+  } catch {
+    // Ignored on purpose: the next crossing saves a fresh one, and loads fall back to the tail.
+  }
+}
