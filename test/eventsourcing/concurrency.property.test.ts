@@ -1,0 +1,11 @@
+import { describe, it } from 'node:test';
+import { MemoryEventStore } from '../../src/eventsourcing/memory/memoryEventStore.js';
+import { checkConcurrencyProperty } from '../../src/eventsourcing/testing/concurrencyProperty.js';
+
+describe('concurrent writers with retry on conflict lose nothing and duplicate nothing', () => {
+  it('memory', () =>
+    checkConcurrencyProperty(async () => {
+      const store = new MemoryEventStore();
+      return { store, cleanup: () => store.close() };
+    }));
+});
