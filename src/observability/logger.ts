@@ -1,0 +1,129 @@
+/**
+ * The process logger: pino JSON lines. Secrets never reach a line, by two layers:
+ *  - `redact` paths for the fields known to carry them (authorization, stripe-signature, api keys,
+ *    webhook secrets, passwords, payment_method), censored whatever their value;
+ *  - a scrubber over every string of every line (message, bindings, fields, errors) that masks
+ *    anything shaped like a secret wherever it shows up: API keys (psk_…), Stripe keys (sk_/rk_),
+ *    webhook secrets (whsec_…), bearer tokens, and card numbers (any run of 13–19 digits).
+ * Components take a `Logger` (or make a child with bindings) and never print secrets on purpose;
+ * this is the net for the accidents.
+ */
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface CreateLoggerOptions {
+  level?: LogLevel;
+  /** Default stdout (pino.destination(1)); tests pass a stream to capture lines. */
+  destination?: DestinationStream;
+  /** Bound to every line, e.g. { service: 'paystream', role: 'api' }. */
+  base?: Record<string, unknown>;
+}
+
+const CENSOR = '[redacted]';
+
+/** Field paths censored by value (pino redact syntax; `*` is one level of any key). */
+export const REDACT_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.authorization',
+  'headers["stripe-signature"]',
+  'req.headers["stripe-signature"]',
+  '*["stripe-signature"]',
+  'apiKey',
+  '*.apiKey',
+  'api_key',
+  '*.api_key',
+  'webhookSecret',
+  '*.webhookSecret',
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
+  'payment_method',
+  '*.payment_method',
+  'paymentMethod',
+  '*.paymentMethod',
+];
+
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/psk_[A-Za-z0-9_-]+/g, `psk_${CENSOR}`],
+  [/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]+/g, `$1_$2_${CENSOR}`],
+  [/whsec_[A-Za-z0-9+/=_-]+/g, `whsec_${CENSOR}`],
+  [/\b(Bearer|Basic)\s+[^\s",;]+/gi, `$1 ${CENSOR}`],
+  // A card number: 13–19 digits, optionally grouped by single spaces or dashes, not inside a longer word.
+  [/(?<![A-Za-z0-9])(?:\d[ -]?){12,18}\d(?![A-Za-z0-9])/g, '[redacted-pan]'],
+  // Passwords in URLs: scheme://user:password@host
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${CENSOR}@`],
+];
+
+/** Masks everything shaped like a secret in a string. */
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const [re, replacement] of SECRET_PATTERNS) out = out.replace(re, replacement);
+  return out;
+}
+
+/**
+ * Scrubs the string literals of one serialized JSON line. The last net, for what the object
+ * formatters cannot reach (child bindings are serialized once, past the formatters).
+ */
+export function scrubJsonLine(line: string): string {
+  return line.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => scrubSecrets(literal));
+}
+
+function scrubbingStream(dest: DestinationStream): DestinationStream {
+  const inner = dest as DestinationStream & Record<string, unknown>;
+  const wrapped: Record<string, unknown> = { write: (line: string) => dest.write(scrubJsonLine(line)) };
+  // logger.flush() and shutdown reach the real stream through these.
+  for (const name of ['flush', 'flushSync', 'end', 'reopen']) {
+    const fn = inner[name];
+    if (typeof fn === 'function') wrapped[name] = fn.bind(dest);
+  }
+  return wrapped as unknown as DestinationStream;
+}
+
+/** A copy of `value` with every string scrubbed; cycles and depth are bounded. */
+export function scrubDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (value instanceof Error) return scrubDeep(pino.stdSerializers.err(value), depth + 1, seen);
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1, seen));
+  if (Buffer.isBuffer(value) || value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, depth + 1, seen);
+  return out;
+}
+
+export function loggerOptions(options: CreateLoggerOptions = {}): LoggerOptions {
+  return {
+    level: options.level ?? 'info',
+    base: options.base ?? { service: 'paystream' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    messageKey: 'msg',
+    redact: { paths: REDACT_PATHS, censor: CENSOR },
+    serializers: { err: (e: Error) => scrubDeep(pino.stdSerializers.err(e)) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      bindings: (bindings) => scrubDeep(bindings) as Record<string, unknown>,
+      log: (obj) => scrubDeep(obj) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as typeof args;
+        method.apply(this, scrubbed);
+      },
+    },
+  };
+}
+
+/** The logger of one process; give children bindings rather than making new loggers. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const dest = options.destination ?? pino.destination({ dest: 1, sync: false });
+  return pino(loggerOptions(options), scrubbingStream(dest));
+}
