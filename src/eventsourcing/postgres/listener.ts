@@ -1,0 +1,70 @@
+/**
+ * LISTEN on a dedicated connection: every batch transaction NOTIFYs `channel`, so subscribers in
+ * any process wake up. It is only a hint — the xmin horizon can advance without a notification
+ * (another transaction ending), so subscriptions also poll; a lost connection is re-opened on
+ * the next subscribe or poll tick and costs only latency.
+ */
+import type pg from 'pg';
+import type { ChangeNotifier } from '../subscription.js';
+
+export class PgListener {
+  private client: pg.PoolClient | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly channel: string,
+    private readonly notifier: ChangeNotifier,
+  ) {}
+
+  /** Starts listening unless already; errors leave the poll fallback in charge. */
+  ensure(): Promise<void> {
+    if (this.closed || this.client) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      client.on('notification', (m) => {
+        if (m.channel === this.channel) this.notifier.notify();
+      });
+      client.on('error', () => this.drop(client!, true));
+      await client.query(`LISTEN ${this.channel}`);
+      if (this.closed) return this.drop(client, false);
+      this.client = client;
+      // Events committed while we were not listening: let subscribers read once more.
+      this.notifier.notify();
+    } catch {
+      if (client) this.drop(client, true);
+    }
+  }
+
+  private drop(client: pg.PoolClient, broken: boolean): void {
+    if (this.client === client) this.client = undefined;
+    client.removeAllListeners('notification');
+    try {
+      client.release(broken ? new Error('listener connection lost') : undefined);
+    } catch {
+      // released already
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting;
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    const ok = await client.query(`UNLISTEN ${this.channel}`).then(
+      () => true,
+      () => false,
+    );
+    this.drop(client, !ok);
+  }
+}
