@@ -65,7 +65,12 @@ function keyContract(name: string, makeStore: () => Promise<ApiKeyStore>): void 
 
     test('listKeys shows every key, oldest first, without hashes', async () => {
       let tick = Date.parse('2026-01-01T00:00:00Z');
-      const keys = new ApiKeys(await makeStore(), { now: () => new Date((tick += 1000)) });
+      const keys = new ApiKeys(await makeStore(), {
+        now: () => {
+          tick += 1000;
+          return new Date(tick);
+        },
+      });
       const a = await keys.createKey({ scopes: ['payments:read'], name: 'a' });
       const b = await keys.createKey({ scopes: ['payments:read', 'payments:write'], name: 'b' });
       await keys.revokeKey(a.id);
