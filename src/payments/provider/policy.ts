@@ -48,7 +48,7 @@ export interface ReadinessCheck {
 }
 
 export interface ProviderPolicy {
-  execute<T>(operation: string, call: () => Promise<ProviderResult<T>>): Promise<ProviderResult<T>>;
+  execute<T>(call: () => Promise<ProviderResult<T>>): Promise<ProviderResult<T>>;
   /** For /readyz: not ready while the breaker is open. */
   readiness(): ReadinessCheck;
   readonly breakerState: 'closed' | 'open' | 'half_open' | 'isolated';
@@ -107,32 +107,15 @@ export function createProviderPolicy(options: ProviderPolicyOptions = {}, metric
         detail: `circuit ${state}`,
       };
     },
-    async execute<T>(operation: string, call: () => Promise<ProviderResult<T>>): Promise<ProviderResult<T>> {
+    async execute<T>(call: () => Promise<ProviderResult<T>>): Promise<ProviderResult<T>> {
       try {
-        return await policy.execute(() => timed(operation, call, metrics));
+        // Per-call metrics (api_calls_total) are the provider adapter's; the policy adds the breaker gauge.
+        return await policy.execute(() => call());
       } catch (e) {
         return escaped<T>(e);
       }
     },
   };
-}
-
-async function timed<T>(
-  operation: string,
-  call: () => Promise<ProviderResult<T>>,
-  metrics: Metrics | undefined,
-): Promise<ProviderResult<T>> {
-  const end = metrics?.apiCallDuration.startTimer({ operation });
-  try {
-    const r = await call();
-    metrics?.apiCalls.inc({ operation, status: r.outcome === 'ok' ? 'success' : r.outcome });
-    return r;
-  } catch (e) {
-    metrics?.apiCalls.inc({ operation, status: 'retryable' });
-    throw e;
-  } finally {
-    end?.();
-  }
 }
 
 function escaped<T>(e: unknown): ProviderResult<T> {
