@@ -64,7 +64,11 @@ async function readNamespace(store: EventStore, ns: string, after: string): Prom
 
 async function verify(store: EventStore, ns: string, start: string, writers: Op[][]): Promise<void> {
   const all = await readNamespace(store, ns, start);
-  const key = (d: unknown) => JSON.stringify(d);
+  // Fixed key order: PostgreSQL's jsonb stores objects with its own key order.
+  const key = (d: unknown) => {
+    const { writer, seq, part } = d as { writer: number; seq: number; part: number };
+    return JSON.stringify({ writer, seq, part });
+  };
   const expected = writers.flatMap((ops, writer) =>
     ops.flatMap((op, seq) => Array.from({ length: op.size }, (_, part) => key({ writer, seq, part }))),
   );
