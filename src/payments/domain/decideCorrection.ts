@@ -35,6 +35,19 @@ function validate(c: CorrectFromProvider, s: PaymentState): void {
       amountRefunded: c.amountRefunded,
     });
   }
+  // Stripe's own invariants: only a succeeded payment has money captured (and refunds),
+  // only one awaiting capture has a capturable amount.
+  const consistent =
+    (c.status === 'succeeded' ? c.amountCaptured > 0 : c.amountCaptured === 0 && c.refunds.length === 0) &&
+    (c.status === 'requires_capture' ? c.amountCapturable > 0 : c.amountCapturable === 0);
+  if (!consistent) {
+    reject('PAY_VALIDATION', `provider amounts inconsistent with status ${c.status}`, {
+      status: c.status,
+      amountCapturable: c.amountCapturable,
+      amountCaptured: c.amountCaptured,
+      refunds: c.refunds.length,
+    });
+  }
   for (const r of c.refunds) {
     if (!isAmount(r.amount) || r.amount === 0 || !REFUND_STATUSES.includes(r.status)) {
       reject('PAY_VALIDATION', `invalid refund ${r.refundId} from the provider`, { refundId: r.refundId });

@@ -57,6 +57,11 @@ export function normalizeCurrency(currency: unknown): string {
   return c;
 }
 
+/** Every accepted currency, lower-case. */
+export function supportedCurrencies(): string[] {
+  return [...ISO_4217];
+}
+
 export function isCurrency(currency: unknown): boolean {
   return typeof currency === 'string' && ISO_4217.has(currency.toLowerCase());
 }

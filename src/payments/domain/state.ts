@@ -215,7 +215,9 @@ function evolveRefunds(s: PaymentState, event: PaymentEvent): PaymentState {
       if (!refund || refund.status === 'succeeded') return { ...s, updatedAt: d.succeededAt };
       return {
         ...s,
-        amountRefunded: s.amountRefunded + refund.amount,
+        // After a correction the provider's refunded figure may already count this refund;
+        // money refunded never exceeds money captured.
+        amountRefunded: Math.min(s.amountCaptured, s.amountRefunded + refund.amount),
         refunds: replaceRefund(s.refunds, {
           ...refund,
           status: 'succeeded',

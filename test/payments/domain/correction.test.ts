@@ -94,6 +94,20 @@ describe('CorrectFromProvider', () => {
       .when(cmd.correct({ amountCaptured: -1 }))
       .thenThrows('PAY_INVALID_AMOUNT');
   });
+  test('amounts inconsistent with the status are PAY_VALIDATION', () => {
+    spec
+      .given(processing)
+      .when(cmd.correct({ status: 'processing', amountCaptured: 500 }))
+      .thenThrows('PAY_VALIDATION');
+    spec
+      .given(processing)
+      .when(cmd.correct({ amountCapturable: 100 }))
+      .thenThrows('PAY_VALIDATION');
+    spec
+      .given(processing)
+      .when(cmd.correct({ status: 'requires_capture', amountCaptured: 0, amountCapturable: 0 }))
+      .thenThrows('PAY_VALIDATION');
+  });
   test('an unknown status is PAY_VALIDATION', () => {
     spec
       .given(processing)
