@@ -1,0 +1,91 @@
+/**
+ * /_sim admin routes: the provider's truth for tests (intents with their refunds and capture
+ * counts), fault configuration and webhook endpoints. Faults never apply here.
+ * Unauthenticated on purpose: the simulator is a test tool bound to loopback.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { FaultInjector, FaultOptions } from './faults.js';
+import { newId } from './ids.js';
+import type { WireCharge, WirePaymentIntent, WireRefund } from './objects.js';
+import type { SimState, WebhookEndpoint } from './state.js';
+import type { WebhookDispatcher } from './webhooks.js';
+
+export interface IntentTruth {
+  payment_intent: WirePaymentIntent;
+  /** Successful captures; anything above 1 means the customer was charged twice. */
+  captures: number;
+  charge: WireCharge | null;
+  refunds: WireRefund[];
+}
+
+export interface SimSnapshot {
+  payment_intents: IntentTruth[];
+  event_count: number;
+  webhook_endpoints: Array<Omit<WebhookEndpoint, 'secret'>>;
+}
+
+export function snapshot(state: SimState): SimSnapshot {
+  const refunds = state.refunds.newestFirst();
+  return {
+    payment_intents: state.intents.newestFirst().map((r) => ({
+      payment_intent: r.pi,
+      captures: r.captures,
+      charge: r.pi.latest_charge ? (state.charges.get(r.pi.latest_charge) ?? null) : null,
+      refunds: refunds.filter((x) => x.payment_intent === r.pi.id),
+    })),
+    event_count: state.events.size(),
+    webhook_endpoints: state.endpoints.newestFirst().map(({ secret: _secret, ...rest }) => rest),
+  };
+}
+
+export function addEndpoint(
+  state: SimState,
+  input: { url: string; secret?: string; enabledEvents?: string[] },
+): WebhookEndpoint {
+  const endpoint: WebhookEndpoint = {
+    id: newId('we'),
+    url: input.url,
+    secret: input.secret ?? newId('whsec'),
+    enabledEvents: input.enabledEvents ?? ['*'],
+  };
+  state.endpoints.put(endpoint.id, endpoint);
+  return endpoint;
+}
+
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  deps: { state: SimState; faults: FaultInjector; webhooks: WebhookDispatcher },
+): void {
+  const { state, faults, webhooks } = deps;
+  app.get('/_sim/state', async () => snapshot(state));
+  app.get<{ Params: { id: string } }>('/_sim/payment_intents/:id', async (req, reply) => {
+    const found = snapshot(state).payment_intents.find((t) => t.payment_intent.id === req.params.id);
+    return found ?? reply.code(404).send({ error: { type: 'invalid_request_error', message: 'not found' } });
+  });
+  app.get('/_sim/faults', async () => faults.config);
+  app.post<{ Body: FaultOptions & { reset?: boolean } }>('/_sim/faults', async (req, reply) => {
+    const { reset, ...options } = req.body ?? {};
+    try {
+      return faults.configure(options, reset === true);
+    } catch (e) {
+      return reply
+        .code(400)
+        .send({ error: { type: 'invalid_request_error', message: (e as Error).message } });
+    }
+  });
+  app.post<{ Body: { url?: string; secret?: string; enabled_events?: string[] } }>(
+    '/_sim/webhook_endpoints',
+    async (req, reply) => {
+      const { url, secret, enabled_events } = req.body ?? {};
+      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+        return reply.code(400).send({ error: { type: 'invalid_request_error', message: 'url is required' } });
+      }
+      const input: { url: string; secret?: string; enabledEvents?: string[] } = { url };
+      if (secret !== undefined) input.secret = secret;
+      if (enabled_events !== undefined) input.enabledEvents = enabled_events;
+      // Like Stripe, the secret is shown once, to whoever creates the endpoint.
+      return addEndpoint(state, input);
+    },
+  );
+  app.get('/_sim/webhook_deliveries', async () => ({ data: webhooks.attempts }));
+}

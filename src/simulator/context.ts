@@ -1,0 +1,52 @@
+/**
+ * What an operation needs: the state, the clock and a way to record an Event.
+ * One context per API request, so every event carries the request id and idempotency key.
+ */
+import { newId } from './ids.js';
+import { API_VERSION, type WireEvent } from './objects.js';
+import type { SimState } from './state.js';
+
+export interface SimContext {
+  readonly state: SimState;
+  /** Unix seconds. */
+  now(): number;
+  emit(type: string, object: unknown, previous?: Record<string, unknown>): WireEvent;
+}
+
+export interface RequestInfo {
+  id: string;
+  idempotencyKey: string | null;
+}
+
+export function makeContext(
+  state: SimState,
+  nowMs: () => number,
+  request: RequestInfo,
+  onEvent: (event: WireEvent) => number,
+): SimContext {
+  const now = () => Math.floor(nowMs() / 1000);
+  return {
+    state,
+    now,
+    emit(type, object, previous) {
+      const event: WireEvent = {
+        id: newId('evt'),
+        object: 'event',
+        api_version: API_VERSION,
+        created: now(),
+        // A snapshot: later changes to the object must not rewrite history.
+        data: previous
+          ? { object: structuredClone(object), previous_attributes: previous }
+          : { object: structuredClone(object) },
+        livemode: false,
+        pending_webhooks: 0,
+        request: { id: request.id, idempotency_key: request.idempotencyKey },
+        type,
+      };
+      state.events.put(event.id, event);
+      event.pending_webhooks = onEvent(event);
+      state.events.put(event.id, event);
+      return event;
+    },
+  };
+}
