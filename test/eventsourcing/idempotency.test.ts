@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { type Decider, handleCommand } from '../../src/eventsourcing/commandHandler.js';
+import { pruneIdempotencyKeys } from '../../src/eventsourcing/idempotency.js';
+import { MemoryEventStore } from '../../src/eventsourcing/memory/memoryEventStore.js';
+
+type E = { type: 'Added'; data: { n: number } };
+const counter: Decider<{ n: number }, E, number> = {
+  initialState: () => 0,
+  evolve: (s, e) => s + e.data.n,
+  decide: (c) => [{ type: 'Added', data: { n: c.n } }],
+};
+
+function run(store: MemoryEventStore, streamId: string, key: string, requestHash: string) {
+  return handleCommand({
+    store,
+    decider: counter,
+    streamId,
+    command: { n: 1 },
+    idempotency: { key, requestHash },
+    response: ({ state, version }) => ({ total: state, version }),
+  });
+}
+
+describe('command idempotency', () => {
+  test('the same key and hash replays the stored result and writes nothing', async () => {
+    const store = new MemoryEventStore();
+    const first = await run(store, 's-1', 'actor:k1', 'h1');
+    const again = await run(store, 's-1', 'actor:k1', 'h1');
+    assert.deepEqual([first.replayed, again.replayed], [false, true]);
+    assert.deepEqual(again.response, { total: 1, version: 1 });
+    assert.deepEqual(
+      [again.version, again.checkpoint, again.globalPosition, again.streamId],
+      [first.version, first.checkpoint, first.globalPosition, 's-1'],
+    );
+    assert.equal(await store.streamVersion('s-1'), 1);
+  });
+
+  test('the same key with another request hash is PAY_IDEMPOTENCY_MISMATCH', async () => {
+    const store = new MemoryEventStore();
+    await run(store, 's-1', 'actor:k1', 'h1');
+    await assert.rejects(run(store, 's-1', 'actor:k1', 'h2'), { code: 'PAY_IDEMPOTENCY_MISMATCH' });
+    assert.equal(await store.streamVersion('s-1'), 1);
+  });
+
+  test('concurrent duplicates produce exactly one effect, even on different streams', async () => {
+    const store = new MemoryEventStore();
+    // Different streams model createPayment: each duplicate draws its own new payment id.
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => run(store, `s-${i}`, 'actor:k1', 'h1')),
+    );
+    assert.equal((await store.head()).globalPosition, 1);
+    assert.equal(results.filter((r) => !r.replayed).length, 1);
+    const winner = results.find((r) => !r.replayed);
+    for (const r of results)
+      assert.deepEqual([r.streamId, r.checkpoint], [winner?.streamId, winner?.checkpoint]);
+  });
+
+  test('a concurrent duplicate with another hash is PAY_IDEMPOTENCY_MISMATCH', async () => {
+    const store = new MemoryEventStore();
+    const settled = await Promise.allSettled([
+      run(store, 's-1', 'actor:k1', 'h1'),
+      run(store, 's-2', 'actor:k1', 'h2'),
+    ]);
+    const rejected = settled.filter((s) => s.status === 'rejected');
+    assert.equal(rejected.length, 1);
+    assert.equal((rejected[0] as PromiseRejectedResult).reason.code, 'PAY_IDEMPOTENCY_MISMATCH');
+  });
+
+  test('keys are kept 24 hours, then pruned', async () => {
+    const store = new MemoryEventStore();
+    await run(store, 's-1', 'actor:k1', 'h1');
+    const hours = (h: number) => new Date(Date.now() + h * 3_600_000);
+    assert.equal(await pruneIdempotencyKeys(store, hours(23)), 0);
+    assert.ok(await store.getIdempotencyRecord('actor:k1'));
+    assert.equal(await pruneIdempotencyKeys(store, hours(25)), 1);
+    assert.equal(await store.getIdempotencyRecord('actor:k1'), undefined);
+    await assert.rejects(pruneIdempotencyKeys(store, hours(25), 1), RangeError);
+  });
+});
