@@ -1,0 +1,45 @@
+/**
+ * `npm run bench:store [-- --runs 3 --duration 2000 --concurrency 1,16,64 --only sqlite|postgres]`
+ * The SQLite part always runs; the PostgreSQL part runs when bench/store-postgres.ts exists and
+ * exports benchPostgresStore (imported dynamically, so this script works without it).
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { printTable, type Row } from './lib/harness.js';
+import { benchSqliteStore } from './store-sqlite.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '1,16,64' },
+    only: { type: 'string' },
+  },
+});
+const opts = {
+  runs: Number(values.runs),
+  durationMs: Number(values.duration),
+  concurrencies: values.concurrency.split(',').map(Number),
+};
+
+async function postgres(): Promise<Row[] | undefined> {
+  const file = new URL('./store-postgres.ts', import.meta.url);
+  if (!existsSync(file)) return undefined;
+  const mod = (await import(file.href)) as { benchPostgresStore?: (o: typeof opts) => Promise<Row[]> };
+  return mod.benchPostgresStore?.(opts);
+}
+
+console.log(
+  `bench:store — ${opts.runs} runs of ${opts.durationMs} ms per line; medians; ratio = ours / baseline of the same run`,
+);
+if (values.only !== 'postgres') printTable('SQLite event store', await benchSqliteStore(opts));
+if (values.only !== 'sqlite') {
+  try {
+    const rows = await postgres();
+    if (rows) printTable('PostgreSQL event store', rows);
+    else console.log('\nPostgreSQL part: bench/store-postgres.ts not present, skipped');
+  } catch (e) {
+    console.error('\nPostgreSQL part failed:', e);
+    process.exitCode = 1;
+  }
+}
