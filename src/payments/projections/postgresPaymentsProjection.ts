@@ -1,0 +1,112 @@
+/**
+ * The payments projection on PostgreSQL: per batch one SELECT of the touched rows, then one
+ * statement per table (arrays through unnest), so a batch costs four round trips however large.
+ */
+import { fileURLToPath } from 'node:url';
+import type { RecordedEvent } from '../../eventsourcing/eventStore.js';
+import type { MigrationSet } from '../../eventsourcing/migrations.js';
+import type { PgTx } from '../../eventsourcing/projections/postgresProjectionDb.js';
+import type { ApplyContext, Projection } from '../../eventsourcing/projections/projection.js';
+import {
+  foldPayments,
+  isoTime,
+  paymentProjectionMeta,
+  type StoredPayment,
+  touchedPaymentIds,
+} from './paymentFold.js';
+
+export const POSTGRES_PAYMENT_READ_MODEL_MIGRATIONS: MigrationSet = {
+  module: 'projections',
+  dir: fileURLToPath(new URL('./sql/postgres/', import.meta.url)),
+};
+
+async function loadRows(tx: PgTx, table: string, ids: string[]): Promise<Map<string, StoredPayment>> {
+  const { rows } = await tx.query<{ id: string; version: number; view: string; state: string }>(
+    // ::text: parse the JSON here, once, rather than have pg parse and us copy it.
+    `SELECT id, version, view::text AS view, state::text AS state FROM ${table} WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  const out = new Map<string, StoredPayment>();
+  for (const r of rows)
+    out.set(r.id, { version: r.version, view: JSON.parse(r.view), state: JSON.parse(r.state) });
+  return out;
+}
+
+async function writeDetails(tx: PgTx, table: string, changed: StoredPayment[]): Promise<void> {
+  if (changed.length === 0) return;
+  const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+  for (const p of changed) {
+    const v = p.view;
+    const row = [v.id, v.status, v.currency, v.customer, v.amount, isoTime(v.created), isoTime(v.updated)];
+    row.push(p.version, JSON.stringify(v), JSON.stringify(p.state));
+    for (const [i, x] of row.entries()) cols[i]!.push(x);
+  }
+  await tx.query(
+    `INSERT INTO ${table} (id, status, currency, customer, amount, created, updated, version, view, state)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[],
+       $8::int[], $9::json[], $10::json[])
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, customer = excluded.customer,
+       amount = excluded.amount, updated = excluded.updated, version = excluded.version,
+       view = excluded.view, state = excluded.state`,
+    cols,
+  );
+}
+
+async function applyPaymentsBatch(tx: PgTx, events: RecordedEvent[], ctx: ApplyContext): Promise<string[]> {
+  const loaded = await loadRows(tx, ctx.table('payment_details'), touchedPaymentIds(events));
+  const folded = foldPayments(events, loaded);
+  await writeDetails(tx, ctx.table('payment_details'), folded.changed);
+  const d = folded.dashboard;
+  if (d.length > 0) {
+    await tx.query(
+      `INSERT INTO ${ctx.table('payment_dashboard')} AS d (currency, count, succeeded, failed, amount_captured,
+         amount_refunded, last_payment_at, last_failure_at)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+         $7::text[], $8::text[])
+       ON CONFLICT (currency) DO UPDATE SET count = d.count + excluded.count,
+         succeeded = d.succeeded + excluded.succeeded, failed = d.failed + excluded.failed,
+         amount_captured = d.amount_captured + excluded.amount_captured,
+         amount_refunded = d.amount_refunded + excluded.amount_refunded,
+         last_payment_at = GREATEST(d.last_payment_at, excluded.last_payment_at),
+         last_failure_at = GREATEST(d.last_failure_at, excluded.last_failure_at)`,
+      [
+        d.map((x) => x.currency),
+        d.map((x) => x.count),
+        d.map((x) => x.succeeded),
+        d.map((x) => x.failed),
+        d.map((x) => x.amountCaptured),
+        d.map((x) => x.amountRefunded),
+        d.map((x) => x.lastPaymentAt && isoTime(x.lastPaymentAt)),
+        d.map((x) => x.lastFailureAt && isoTime(x.lastFailureAt)),
+      ],
+    );
+  }
+  const s = folded.series;
+  if (s.length > 0) {
+    await tx.query(
+      `INSERT INTO ${ctx.table('payment_timeseries')} AS s (bucket, bucket_start, currency, count, succeeded,
+         failed, amount_captured, amount_refunded)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+         $7::bigint[], $8::bigint[])
+       ON CONFLICT (bucket, bucket_start, currency) DO UPDATE SET count = s.count + excluded.count,
+         succeeded = s.succeeded + excluded.succeeded, failed = s.failed + excluded.failed,
+         amount_captured = s.amount_captured + excluded.amount_captured,
+         amount_refunded = s.amount_refunded + excluded.amount_refunded`,
+      [
+        s.map((x) => x.bucket),
+        s.map((x) => x.bucketStart),
+        s.map((x) => x.currency),
+        s.map((x) => x.count),
+        s.map((x) => x.succeeded),
+        s.map((x) => x.failed),
+        s.map((x) => x.amountCaptured),
+        s.map((x) => x.amountRefunded),
+      ],
+    );
+  }
+  return folded.changed.map((p) => p.view.id);
+}
+
+export function postgresPaymentsProjection(): Projection<PgTx> {
+  return { ...paymentProjectionMeta, applyBatch: applyPaymentsBatch };
+}
