@@ -159,9 +159,7 @@ function decideRequestCapture(c: RequestCapture, s: PaymentState): PaymentEvent[
   }
   if (s.pendingCancel) reject('PAY_CAPTURE_NOT_ALLOWED', 'a cancellation is in progress');
   const amount = c.amount ?? s.amountCapturable;
-  if (!Number.isSafeInteger(amount) || amount <= 0) {
-    reject('PAY_INVALID_AMOUNT', 'capture amount must be a positive integer', { amount });
-  }
+  assertValidAmount(amount, s.currency);
   if (amount > s.amountCapturable) {
     reject(
       'PAY_CAPTURE_EXCEEDS_AUTHORIZED',

@@ -2,6 +2,7 @@
 import type { RecordRefundFailed, RecordRefundSucceeded, RequestRefund } from './commands.js';
 import { reject } from './errors.js';
 import type { PaymentEvent } from './events.js';
+import { assertValidAmount } from './money.js';
 import { type PaymentState, type RefundState, refundableAmount } from './state.js';
 
 export function decideRequestRefund(c: RequestRefund, s: PaymentState): PaymentEvent[] {
@@ -13,9 +14,7 @@ export function decideRequestRefund(c: RequestRefund, s: PaymentState): PaymentE
   }
   const refundable = refundableAmount(s);
   const amount = c.amount ?? refundable;
-  if (c.amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) {
-    reject('PAY_INVALID_AMOUNT', 'refund amount must be a positive integer', { amount });
-  }
+  if (c.amount !== undefined) assertValidAmount(amount, s.currency);
   if (amount > refundable || amount <= 0) {
     reject('PAY_REFUND_EXCEEDS_CAPTURED', `refund ${amount} is above the refundable ${refundable}`, {
       amount,

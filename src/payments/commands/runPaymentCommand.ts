@@ -1,0 +1,118 @@
+/**
+ * One payment command through the generic handler: the payment decider, its upcasters and
+ * outbox mapping, metadata from the CommandContext, idempotency keys scoped by actor.
+ */
+import { handleCommand } from '../../eventsourcing/commandHandler.js';
+import type { EventStore, IdempotencyStore, SnapshotStore } from '../../eventsourcing/eventStore.js';
+import { ConcurrencyError, isPaystreamError, NotFoundError, PaystreamError } from '../../shared/errors.js';
+import type { PaymentCommand } from '../domain/commands.js';
+import { paymentStreamId } from '../domain/events.js';
+import { outboxFor, PAYMENT_STATE_SCHEMA_VERSION, paymentDecider } from '../domain/payment.js';
+import { paymentUpcasters } from '../domain/upcasters.js';
+import type { CommandContext, CommandResult } from '../services.js';
+import { requestHash } from './requestHash.js';
+
+export interface PaymentCommandDeps {
+  store: EventStore & IdempotencyStore;
+  /** Usually the store itself; omit to always fold from the start. */
+  snapshots?: SnapshotStore;
+  /** The time stamped on commands; default the wall clock. */
+  now?: () => Date;
+  /** Default 100. */
+  snapshotEvery?: number;
+  /** Re-tries after a write conflict (not with If-Match); default 5. */
+  maxRetries?: number;
+}
+
+export interface PaymentCommandRun {
+  paymentId: string;
+  command: PaymentCommand;
+  ctx: CommandContext;
+  /** Names the operation in the request hash (an idempotency key reused for another is refused). */
+  operation: string;
+  /** What the request hash covers besides the operation (the validated input). */
+  input: unknown;
+  /** Null for creates: the id is new on every attempt, so the hash cannot include it. */
+  hashPaymentId: string | null;
+  refundId?: string;
+}
+
+export interface PaymentCommandOutcome extends CommandResult {
+  /** Types of the events this call wrote (empty for replays and duplicates). */
+  eventTypes: string[];
+}
+
+interface StoredResponse {
+  paymentId: string;
+  refundId?: string;
+}
+
+export async function runPaymentCommand(
+  deps: PaymentCommandDeps,
+  run: PaymentCommandRun,
+): Promise<PaymentCommandOutcome> {
+  const { ctx } = run;
+  const idempotency = ctx.idempotencyKey
+    ? {
+        key: `${ctx.actor}:${ctx.idempotencyKey}`,
+        requestHash: requestHash(run.operation, run.hashPaymentId, run.input),
+      }
+    : undefined;
+  const stored: StoredResponse = run.refundId
+    ? { paymentId: run.paymentId, refundId: run.refundId }
+    : { paymentId: run.paymentId };
+  try {
+    const outcome = await handleCommand({
+      store: deps.store,
+      ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
+      decider: paymentDecider,
+      streamId: paymentStreamId(run.paymentId),
+      command: run.command,
+      metadata: {
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId ?? ctx.correlationId,
+        actor: ctx.actor,
+      },
+      ...(ctx.expectedVersion !== undefined ? { expectedVersion: ctx.expectedVersion } : {}),
+      ...(idempotency ? { idempotency } : {}),
+      outbox: outboxFor,
+      response: () => stored,
+      upcasters: paymentUpcasters,
+      snapshotEvery: deps.snapshotEvery ?? 100,
+      snapshotSchemaVersion: PAYMENT_STATE_SCHEMA_VERSION,
+      maxRetries: deps.maxRetries ?? 5,
+    });
+    const response = outcome.response as StoredResponse;
+    return {
+      paymentId: response.paymentId,
+      version: outcome.version,
+      checkpoint: outcome.checkpoint,
+      globalPosition: outcome.globalPosition,
+      replayed: outcome.replayed,
+      ...(response.refundId ? { refundId: response.refundId } : {}),
+      eventTypes: outcome.events.map((e) => e.event.type),
+    };
+  } catch (e) {
+    throw translate(e, run);
+  }
+}
+
+function translate(e: unknown, run: PaymentCommandRun): unknown {
+  if (e instanceof ConcurrencyError && run.ctx.expectedVersion !== undefined) {
+    return new PaystreamError(
+      'PAY_PRECONDITION_FAILED',
+      `payment ${run.paymentId} is at version ${e.actual}, not ${run.ctx.expectedVersion}`,
+      { paymentId: run.paymentId, expected: run.ctx.expectedVersion, actual: e.actual },
+      { cause: e },
+    );
+  }
+  // The decider does not know the id of a payment whose stream is empty.
+  if (isPaystreamError(e) && e.code === 'PAY_NOT_FOUND' && e.details?.what === 'payment') {
+    return new NotFoundError('payment', run.paymentId);
+  }
+  return e;
+}
+
+export function commandTime(deps: PaymentCommandDeps): string {
+  return (deps.now?.() ?? new Date()).toISOString();
+}
