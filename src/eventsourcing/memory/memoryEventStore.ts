@@ -39,49 +39,7 @@ import {
   validateStreamId,
 } from '../validation.js';
 import { MemoryOutboxTable } from './memoryOutboxTable.js';
-
-interface StoredEvent extends StoredEventRef {
-  schemaVersion: number;
-  metadataJson: string;
-  recordedAt: number;
-}
-
-interface StoredIdempotency {
-  key: string;
-  requestHash: string;
-  streamId: string;
-  responseJson: string;
-  checkpoint: string;
-  globalPosition: number;
-  createdAt: number;
-}
-
-function toRecorded(e: StoredEvent): RecordedEvent {
-  return {
-    id: e.id,
-    streamId: e.streamId,
-    streamVersion: e.streamVersion,
-    globalPosition: e.globalPosition,
-    checkpoint: e.checkpoint,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: JSON.parse(e.dataJson),
-    metadata: JSON.parse(e.metadataJson),
-    recordedAt: new Date(e.recordedAt),
-  };
-}
-
-function toRecord(r: StoredIdempotency): IdempotencyRecord {
-  return {
-    key: r.key,
-    requestHash: r.requestHash,
-    streamId: r.streamId,
-    response: JSON.parse(r.responseJson),
-    checkpoint: r.checkpoint,
-    globalPosition: r.globalPosition,
-    createdAt: new Date(r.createdAt),
-  };
-}
+import { type StoredEvent, type StoredIdempotency, toRecord, toRecorded } from './memoryRows.js';
 
 export class MemoryEventStore implements EventStore, IdempotencyStore, SnapshotStore {
   /** The outbox rows written by appends; wrap it in an OutboxStore to dispatch them. */

@@ -100,6 +100,22 @@ describe('SqliteEventStore specifics', () => {
     }
   });
 
+  it('maxBatch caps the appends per transaction; the rest commit in the next turns', async () => {
+    const { store, cleanup } = openTempStore({ maxBatch: 10 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 45 }, (_, i) => store.append(`s-${i}`, [ev(i)])),
+      );
+      assert.equal(store.committedBatches, 5);
+      assert.deepEqual(
+        results.map((r) => r.globalPosition),
+        results.map((_, i) => i + 1),
+      );
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('a conflict in a batch fails only its own append', async () => {
     const { store, cleanup } = openTempStore();
     try {
