@@ -147,6 +147,11 @@ export function settle(s: PaymentState, t: ProviderTruth, o: SettleOptions): Set
   return { commands, conflicts: [] };
 }
 
+/** Only the ordinary Record* steps: for the answer to our own call, which is news, never a correction. */
+export function outcomeSteps(s: PaymentState, t: ProviderTruth, at: string): PaymentCommand[] {
+  return [...forwardSteps(s, t, at), ...refundSteps(s, t, at)];
+}
+
 /** The ordinary transition the truth represents, when our state is still before it. */
 function forwardSteps(s: PaymentState, t: ProviderTruth, at: string): PaymentCommand[] {
   const id = t.providerPaymentId;
