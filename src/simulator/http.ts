@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { makeContext, type SimContext } from './context.js';
 import { apiError, SimError } from './errors.js';
-import type { FaultInjector } from './faults.js';
+import type { ApiFault, FaultInjector } from './faults.js';
 import { decodeForm, type FormObject } from './form.js';
 import { fingerprint, type IdempotencyGuard, scopeOf } from './idempotency.js';
 import { newId } from './ids.js';
@@ -94,24 +94,42 @@ export function apiHandler(deps: PipelineDeps, op: Operation) {
       await sleep(fault.latencyMs);
       return send(reply, fault.status, errorBody(apiError(fault.status, injectedMessage(fault.status))));
     }
-    const scope = scopeOf(auth);
-    const fp = fingerprint(req.method, req.url.split('?')[0] ?? '', params(req));
-    if (idemKey) {
-      const decision = deps.idempotency.begin(scope, idemKey, fp);
-      if (decision.kind === 'replay') {
-        return send(reply.header('idempotent-replayed', 'true'), decision.status, decision.body);
-      }
-      if (decision.kind !== 'new') return send(reply, ...idempotencyConflict(decision.kind, idemKey));
-    }
-    await sleep(fault.latencyMs);
-    const outcome = run(deps, req, op, requestId, idemKey);
-    if (idemKey) {
-      if (outcome.replayable) deps.idempotency.finish(scope, idemKey, outcome.status, outcome.body);
-      else deps.idempotency.release(scope, idemKey);
-    }
+    const [status, body] = await respond(deps, req, reply, op, {
+      requestId,
+      idemKey,
+      scope: scopeOf(auth),
+      fault,
+    });
+    // A timeout withholds whatever the answer was, replays and conflicts included.
     if (fault.kind === 'timeout') return withhold(deps, reply);
-    return send(reply, outcome.status, outcome.body);
+    return send(reply, status, body);
   };
+}
+
+async function respond(
+  deps: PipelineDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  op: Operation,
+  r: { requestId: string; idemKey: string | null; scope: string; fault: ApiFault },
+): Promise<[number, unknown]> {
+  const { idemKey, scope } = r;
+  if (idemKey) {
+    const fp = fingerprint(req.method, req.url.split('?')[0] ?? '', params(req));
+    const decision = deps.idempotency.begin(scope, idemKey, fp);
+    if (decision.kind === 'replay') {
+      reply.header('idempotent-replayed', 'true');
+      return [decision.status, decision.body];
+    }
+    if (decision.kind !== 'new') return idempotencyConflict(decision.kind, idemKey);
+  }
+  await sleep(r.fault.latencyMs);
+  const outcome = run(deps, req, op, r.requestId, idemKey);
+  if (idemKey) {
+    if (outcome.replayable) deps.idempotency.finish(scope, idemKey, outcome.status, outcome.body);
+    else deps.idempotency.release(scope, idemKey);
+  }
+  return [outcome.status, outcome.body];
 }
 
 function idempotencyConflict(kind: 'mismatch' | 'in_flight', key: string): [number, unknown] {

@@ -4,7 +4,7 @@
  * delivery. Bounded: after maxAttempts a delivery is given up (the event stays listable).
  */
 import { EventEmitter } from 'node:events';
-import type { FaultInjector } from './faults.js';
+import type { WebhookFault } from './faults.js';
 import type { WireEvent } from './objects.js';
 import { signatureHeader } from './signature.js';
 import type { SimState, WebhookEndpoint } from './state.js';
@@ -42,6 +42,8 @@ interface Delivery {
   event: WireEvent;
   endpoint: WebhookEndpoint;
   attempt: number;
+  /** Reordered deliveries this one overtook: sent after its first attempt. */
+  overtaken?: Delivery[];
 }
 
 export class WebhookDispatcher extends EventEmitter {
@@ -54,7 +56,7 @@ export class WebhookDispatcher extends EventEmitter {
 
   constructor(
     private readonly state: SimState,
-    private readonly faults: FaultInjector,
+    private readonly faults: { nextWebhookFault(): WebhookFault },
     private readonly retry: WebhookRetryOptions,
     private readonly nowMs: () => number,
   ) {
@@ -89,21 +91,20 @@ export class WebhookDispatcher extends EventEmitter {
 
   private plan(d: Delivery): void {
     const fault = this.faults.nextWebhookFault();
-    if (fault.drop) {
-      this.record(d, null, 'dropped');
-      return;
-    }
-    const releaseHeld = this.held.get(d.endpoint.id) ?? [];
-    this.held.delete(d.endpoint.id);
+    const overtaken = this.held.get(d.endpoint.id) ?? [];
     if (fault.reorder) {
       this.hold(d);
-    } else {
-      this.schedule(d, fault.delayMs);
-      if (fault.duplicate) this.schedule({ ...d }, fault.delayMs);
+      return;
     }
-    // Anything held back goes out after this one: the later event overtook it.
-    for (const h of releaseHeld) this.schedule(h, fault.delayMs + 1);
-    if (releaseHeld.length > 0) this.pending -= releaseHeld.length;
+    this.held.delete(d.endpoint.id);
+    if (fault.drop) {
+      this.record(d, null, 'dropped');
+      this.release(overtaken);
+      return;
+    }
+    // Held deliveries go out once this later one has been attempted: it overtook them.
+    this.schedule({ ...d, overtaken }, fault.delayMs);
+    if (fault.duplicate) this.schedule({ ...d }, fault.delayMs);
   }
 
   private hold(d: Delivery): void {
@@ -111,14 +112,22 @@ export class WebhookDispatcher extends EventEmitter {
     list.push(d);
     this.held.set(d.endpoint.id, list);
     this.pending += 1;
+    // Nothing may overtake it: it is released anyway, late.
     this.timer(() => {
       const still = this.held.get(d.endpoint.id);
       const i = still?.indexOf(d) ?? -1;
       if (!still || i < 0) return;
       still.splice(i, 1);
-      this.pending -= 1;
-      this.schedule(d, 0);
+      this.release([d]);
     }, this.retry.reorderHoldMs);
+  }
+
+  /** Held deliveries were counted as pending when held; scheduling counts them again. */
+  private release(list: Delivery[]): void {
+    for (const h of list) {
+      this.pending -= 1;
+      this.schedule(h, 0);
+    }
   }
 
   private schedule(d: Delivery, delayMs: number): void {
@@ -140,6 +149,7 @@ export class WebhookDispatcher extends EventEmitter {
   private async attempt(d: Delivery): Promise<void> {
     const status = await this.post(d);
     if (this.closed) return;
+    if (d.overtaken) this.release(d.overtaken);
     const ok = status !== null && status >= 200 && status < 300;
     if (ok) {
       this.record(d, status, 'delivered');
@@ -149,7 +159,7 @@ export class WebhookDispatcher extends EventEmitter {
     } else {
       this.record(d, status, 'retrying');
       const delay = Math.min(this.retry.baseDelayMs * 2 ** (d.attempt - 1), this.retry.maxDelayMs);
-      this.schedule({ ...d, attempt: d.attempt + 1 }, delay);
+      this.schedule({ event: d.event, endpoint: d.endpoint, attempt: d.attempt + 1 }, delay);
     }
     this.pending -= 1;
     this.settleIdle();
