@@ -32,6 +32,8 @@ export interface Projection<Tx> {
   streamPrefix?: string;
   /** Logical names of the tables it owns: a rebuild shadows and swaps exactly these. */
   tables: readonly string[];
+  /** Ids of the entities `events` change: inline projections report their changes with it. */
+  idsOf?(events: RecordedEvent[]): string[];
   /**
    * Writes the change for `events` (checkpoint order, none applied before) through `tx`.
    * Returns the ids of the read-model entities it changed (for cache invalidation), if any.

@@ -4,9 +4,11 @@
  * and rebuildProjection(); the query services call waitForCheckpoint().
  */
 import type { Metrics } from '../../observability/metrics.js';
-import type { EventStore } from '../eventStore.js';
+import { NotFoundError } from '../../shared/errors.js';
+import type { EventStore, Subscription } from '../eventStore.js';
 import { CheckpointWaiter } from './checkpointWaiter.js';
-import type { BatchResult, Projection, ProjectionDb } from './projection.js';
+import { followCommits, type InlineInstaller } from './inline.js';
+import type { Projection, ProjectionDb } from './projection.js';
 import {
   type ChangeListener,
   notifyListeners,
@@ -16,12 +18,6 @@ import {
 } from './projector.js';
 import { type RebuildOptions, type RebuildResult, rebuildProjectionInto } from './rebuild.js';
 
-/**
- * Installs a projection as an inline hook of the store: applied in the append's own transaction.
- * `committed` must be called after the append committed (it drives waits and change listeners).
- */
-export type InlineInstaller<Tx> = (p: Projection<Tx>, committed: (r: BatchResult) => void) => void;
-
 export interface ProjectionRuntimeOptions<Tx> {
   store: EventStore;
   db: ProjectionDb<Tx>;
@@ -29,7 +25,10 @@ export interface ProjectionRuntimeOptions<Tx> {
   metrics?: Metrics;
   /** Events per live batch; default 500. */
   batchSize?: number;
-  /** Projections applied inline (same transaction as the append) instead of by a subscription. */
+  /**
+   * Projections applied inline (in the append's transaction, see inline.ts) instead of by a
+   * subscription: `install` is sqliteInline(store, db) or postgresInline(store, db).
+   */
   inline?: { names: string[]; install: InlineInstaller<Tx> };
 }
 
@@ -39,6 +38,7 @@ export class ProjectionRuntime<Tx> {
   private readonly inlineNames: Set<string>;
   private readonly listeners = new Set<ChangeListener>();
   private inlineInstalled = false;
+  private followers: Subscription[] = [];
 
   constructor(private readonly o: ProjectionRuntimeOptions<Tx>) {
     this.waiter = new CheckpointWaiter({
@@ -58,14 +58,19 @@ export class ProjectionRuntime<Tx> {
 
   /** Starts every projection; resolves when the subscribed ones have caught up with the head. */
   async start(): Promise<void> {
-    this.installInline();
+    await this.startInline();
     await Promise.all(
       [...this.projectors.values()].filter((p) => !this.inlineNames.has(p.name)).map((p) => p.start()),
     );
   }
 
+  /** Stops the subscriptions; inline projections stay applied by the store's hook. */
   async stop(): Promise<void> {
-    await Promise.all([...this.projectors.values()].map((p) => p.stop()));
+    const followers = this.followers.splice(0);
+    await Promise.all([
+      ...followers.map((f) => f.stop()),
+      ...[...this.projectors.values()].map((p) => p.stop()),
+    ]);
   }
 
   /**
@@ -106,20 +111,25 @@ export class ProjectionRuntime<Tx> {
 
   private get(name: string): Projector<Tx> {
     const p = this.projectors.get(name);
-    if (!p) throw new Error(`unknown projection ${name}; known: ${this.names.join(', ')}`);
+    if (!p) throw new NotFoundError('projection', name);
     return p;
   }
 
-  private installInline(): void {
-    if (this.inlineInstalled || !this.o.inline) return;
+  private async startInline(): Promise<void> {
+    if (!this.o.inline || this.followers.length > 0) return;
+    const first = !this.inlineInstalled;
     this.inlineInstalled = true;
     for (const name of this.inlineNames) {
       const p = this.get(name).projection;
-      this.o.inline.install(p, (r) => {
-        this.waiter.advanced(p.name, r.checkpoint);
-        if (r.ids.length > 0)
-          this.emit({ projection: p.name, ids: r.ids, paymentIds: r.ids, checkpoint: r.checkpoint });
+      if (first) this.o.inline.install(p);
+      const follower = await followCommits(this.o.store, p, (events, checkpoint) => {
+        this.waiter.advanced(p.name, checkpoint);
+        const ids = p.idsOf?.(events) ?? [];
+        if (ids.length > 0) this.emit({ projection: p.name, ids, paymentIds: ids, checkpoint });
       });
+      this.followers.push(follower);
+      const stored = await this.o.db.getCheckpoint(p.name);
+      await this.o.db.setStatus(p.name, 'running', stored?.version || p.version);
     }
   }
 

@@ -20,6 +20,7 @@ export const paymentProjectionMeta = {
   eventTypes: PAYMENT_EVENT_TYPES,
   streamPrefix: PAYMENT_STREAM_PREFIX,
   tables: PAYMENT_TABLES,
+  idsOf: touchedPaymentIds,
 };
 
 /** What the projection keeps per payment. */
