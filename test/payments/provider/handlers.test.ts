@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MemoryEventStore } from '../../../src/eventsourcing/memory/memoryEventStore.js';
+import { OutboxDispatcher } from '../../../src/eventsourcing/outbox/dispatcher.js';
+import { MemoryOutboxStore } from '../../../src/eventsourcing/outbox/memoryOutboxStore.js';
+import { createPaymentCommandService } from '../../../src/payments/commands/paymentCommandService.js';
+import { PaymentRecorder } from '../../../src/payments/commands/paymentRecorder.js';
+import { paymentHandlers } from '../../../src/payments/provider/handlers.js';
+import { createProviderPolicy } from '../../../src/payments/provider/policy.js';
+import { paymentLoader } from '../../../src/payments/provider/recording.js';
+import { StripeProvider } from '../../../src/payments/provider/stripe/stripeProvider.js';
+import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
+
+const ctx = { actor: 'key_test', correlationId: 'c-1' };
+
+describe('payment outbox handlers against the simulator', () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator();
+  });
+  after(() => sim.close());
+
+  function flow(
+    provider = new StripeProvider({
+      apiKey: 'sk_test_h',
+      host: sim.host,
+      port: sim.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    }),
+  ) {
+    const store = new MemoryEventStore();
+    const outbox = new MemoryOutboxStore(store.outbox);
+    const deps = { store, snapshots: store };
+    const commands = createPaymentCommandService(deps);
+    const loadPayment = paymentLoader(store);
+    const policy = createProviderPolicy({ initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 });
+    const handlers = paymentHandlers({ provider, policy, recorder: new PaymentRecorder(deps), loadPayment });
+    const dispatcher = new OutboxDispatcher({ store: outbox, handlers, backoff: { baseMs: 1, maxMs: 5 } });
+    return { store, outbox, commands, loadPayment, dispatcher };
+  }
+
+  it('charges pm_card_visa once and records submission then capture', async () => {
+    const f = flow();
+    const r = await f.commands.createPayment(
+      { amount: 1234, currency: 'eur', paymentMethod: 'pm_card_visa' },
+      ctx,
+    );
+    await f.dispatcher.drain(10_000);
+    const s = await f.loadPayment(r.paymentId);
+    assert.equal(s?.status, 'succeeded');
+    assert.equal(s?.amountCaptured, 1234);
+    const types = (await f.store.readStream(`payment-${r.paymentId}`)).map((e) => e.type);
+    assert.deepEqual(types, ['PaymentRequested', 'PaymentSubmitted', 'PaymentCaptured']);
+    assert.equal(sim.capturesOf(s!.providerPaymentId!), 1);
+    assert.equal(
+      sim.intent(s!.providerPaymentId!)?.payment_intent.metadata.paystream_payment_id,
+      r.paymentId,
+    );
+  });
+
+  it('records a decline with the provider code', async () => {
+    const f = flow();
+    const r = await f.commands.createPayment(
+      { amount: 500, currency: 'usd', paymentMethod: 'pm_card_chargeDeclined' },
+      ctx,
+    );
+    await f.dispatcher.drain(10_000);
+    const s = await f.loadPayment(r.paymentId);
+    assert.equal(s?.status, 'failed');
+    assert.equal(s?.failure?.code, 'card_declined');
+  });
+
+  it('authorizes, captures and refunds a manual payment', async () => {
+    const f = flow();
+    const r = await f.commands.createPayment(
+      { amount: 2000, currency: 'eur', paymentMethod: 'pm_card_visa', captureMethod: 'manual' },
+      ctx,
+    );
+    await f.dispatcher.drain(10_000);
+    assert.equal((await f.loadPayment(r.paymentId))?.status, 'requires_capture');
+    await f.commands.capturePayment(r.paymentId, { amount: 1500 }, ctx);
+    await f.dispatcher.drain(10_000);
+    const captured = await f.loadPayment(r.paymentId);
+    assert.equal(captured?.status, 'succeeded');
+    assert.equal(captured?.amountCaptured, 1500);
+    const refund = await f.commands.refundPayment(r.paymentId, { amount: 700 }, ctx);
+    await f.dispatcher.drain(10_000);
+    const refunded = await f.loadPayment(r.paymentId);
+    assert.equal(refunded?.amountRefunded, 700);
+    assert.equal(refunded?.refunds.find((x) => x.id === refund.refundId)?.status, 'succeeded');
+    const truth = sim.intent(captured!.providerPaymentId!);
+    assert.equal(truth?.payment_intent.amount_received, 1500);
+    assert.equal(truth?.refunds.length, 1);
+  });
+
+  it('keeps retrying an unavailable provider with the same key, then charges once', async () => {
+    sim.configureFaults({ errorRate: 1, errorStatuses: [503] }, true);
+    const f = flow();
+    const r = await f.commands.createPayment(
+      { amount: 900, currency: 'eur', paymentMethod: 'pm_card_visa' },
+      ctx,
+    );
+    assert.equal(await f.dispatcher.runOnce(), 1);
+    const [row] = await f.outbox.list({});
+    assert.equal(row?.state, 'pending');
+    assert.match(row?.lastError ?? '', /provider unavailable/);
+    assert.equal((await f.loadPayment(r.paymentId))?.status, 'processing', 'unknown outcome: processing');
+    sim.configureFaults({}, true);
+    await f.dispatcher.drain(10_000);
+    const s = await f.loadPayment(r.paymentId);
+    assert.equal(s?.status, 'succeeded');
+    assert.equal(sim.capturesOf(s!.providerPaymentId!), 1);
+  });
+
+  it('dead-letters a call the provider refuses for our credentials, explained', async () => {
+    const locked = await startSimulator({ apiKey: 'sk_test_right' });
+    try {
+      const bad = new StripeProvider({
+        apiKey: 'sk_test_wrong',
+        host: locked.host,
+        port: locked.port,
+        protocol: 'http',
+        maxNetworkRetries: 0,
+      });
+      const f = flow(bad);
+      await f.commands.createPayment({ amount: 900, currency: 'eur', paymentMethod: 'pm_card_visa' }, ctx);
+      await f.dispatcher.drain(10_000);
+      const [dead] = await f.outbox.list({ state: 'dead' });
+      assert.match(dead?.lastError ?? '', /provider refused \(401/);
+    } finally {
+      await locked.close();
+    }
+  });
+});
