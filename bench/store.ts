@@ -22,11 +22,38 @@ const opts = {
   concurrencies: values.concurrency.split(',').map(Number),
 };
 
+/** The PostgreSQL rows, whichever of the two row shapes the module returns. */
+interface ForeignRow {
+  name?: string;
+  store?: string;
+  scenario?: string;
+  concurrency: number;
+  opsPerSec: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  ceilingOpsPerSec?: number;
+  baseline?: Row['baseline'];
+}
+
+function toRow(r: ForeignRow): Row {
+  const ceiling = r.ceilingOpsPerSec;
+  return {
+    name: r.name ?? `${r.store ?? 'postgres'} ${r.scenario ?? ''}`.trim(),
+    concurrency: r.concurrency,
+    opsPerSec: r.opsPerSec,
+    p50Ms: r.p50Ms ?? Number.NaN,
+    p99Ms: r.p99Ms ?? Number.NaN,
+    baseline: r.baseline ?? (ceiling ? { name: '1 insert/tx', opsPerSec: ceiling } : undefined),
+  };
+}
+
 async function postgres(): Promise<Row[] | undefined> {
   const file = new URL('./store-postgres.ts', import.meta.url);
   if (!existsSync(file)) return undefined;
-  const mod = (await import(file.href)) as { benchPostgresStore?: (o: typeof opts) => Promise<Row[]> };
-  return mod.benchPostgresStore?.(opts);
+  type Bench = (o: typeof opts & { log: (l: string) => void }) => Promise<ForeignRow[]>;
+  const mod = (await import(file.href)) as { benchPostgresStore?: Bench };
+  if (!mod.benchPostgresStore) return undefined;
+  return (await mod.benchPostgresStore({ ...opts, log: (l) => console.error(l) })).map(toRow);
 }
 
 console.log(
