@@ -1,8 +1,9 @@
 /**
  * A reader for the YAML subset compose.yaml is written in (no YAML library is installed):
  * block mappings and sequences by indentation, `- key: value` items, flow sequences and mappings
- * written as JSON, double-quoted (JSON) and single-quoted scalars, comments. Scalars stay strings;
- * an empty value is ''. Anchors, tags, multi-line and block scalars are rejected, not guessed.
+ * (also over several lines, as Biome formats them), double-quoted (JSON escapes) and
+ * single-quoted scalars, comments. Scalars stay strings; an empty value is ''. Anchors, tags and
+ * block scalars are rejected, not guessed.
  */
 export type Yaml = string | Yaml[] | { [key: string]: Yaml };
 
@@ -14,10 +15,17 @@ interface Line {
 
 export function parseYaml(source: string): Yaml {
   const lines: Line[] = [];
+  let open: Line | undefined;
   source.split('\n').forEach((raw, i) => {
     const text = stripComment(raw).trimEnd();
-    if (text.trim() !== '')
-      lines.push({ indent: text.length - text.trimStart().length, text: text.trim(), no: i + 1 });
+    if (text.trim() === '') return;
+    // A flow collection left open continues on the next lines: join them into one.
+    if (open) open.text += ` ${text.trim()}`;
+    else {
+      open = { indent: text.length - text.trimStart().length, text: text.trim(), no: i + 1 };
+      lines.push(open);
+    }
+    if (flowDepth(open.text) <= 0) open = undefined;
   });
   if (lines.length === 0) return '';
   const [value, next] = block(lines, 0, lines[0]!.indent);
@@ -29,23 +37,46 @@ function fail(line: Line, why: string): never {
   throw new Error(`yaml line ${line.no}: ${why}: ${line.text}`);
 }
 
-function stripComment(raw: string): string {
+/** Calls `visit` for each character outside quotes (double quotes with escapes, single with ''). */
+function outsideQuotes(text: string, visit: (c: string, i: number) => boolean | undefined): void {
   let quote = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
     if (quote) {
       if (c === '\\' && quote === '"') i++;
       else if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(raw[i - 1]!))) return raw.slice(0, i);
+    else if (visit(c, i)) return;
   }
-  return raw;
+}
+
+function stripComment(raw: string): string {
+  let cut = raw.length;
+  outsideQuotes(raw, (c, i) => {
+    if (c !== '#' || (i > 0 && !/\s/.test(raw[i - 1]!))) return false;
+    cut = i;
+    return true;
+  });
+  return raw.slice(0, cut);
+}
+
+/** Brackets opened and not yet closed, outside quotes. */
+function flowDepth(text: string): number {
+  let depth = 0;
+  outsideQuotes(text, (c) => {
+    if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    return false;
+  });
+  return depth;
 }
 
 const isItem = (text: string) => text === '-' || text.startsWith('- ');
 
 function block(lines: Line[], i: number, indent: number): [Yaml, number] {
-  return isItem(lines[i]!.text) ? sequence(lines, i, indent) : mapping(lines, i, indent);
+  const line = lines[i]!;
+  if (/^[[{]/.test(line.text)) return [scalar(line.text, line), i + 1];
+  return isItem(line.text) ? sequence(lines, i, indent) : mapping(lines, i, indent);
 }
 
 function mapping(lines: Line[], start: number, indent: number): [Yaml, number] {
@@ -104,24 +135,71 @@ function splitKey(text: string): { key: string; rest: string } | undefined {
 
 function scalar(text: string, line: Line): Yaml {
   if (/^[&*!|>]/.test(text)) fail(line, 'anchors, aliases, tags and block scalars are not supported');
-  if (text.startsWith('"') || text.startsWith('[') || text.startsWith('{')) {
-    try {
-      return stringify(JSON.parse(text));
-    } catch {
-      fail(line, 'flow values must be valid JSON');
-    }
-  }
-  if (text.startsWith("'")) {
-    if (!text.endsWith("'") || text.length < 2) fail(line, 'unterminated quote');
-    return text.slice(1, -1).replaceAll("''", "'");
-  }
-  return text;
+  if (!/^["'[{]/.test(text)) return text;
+  const reader = new FlowReader(text, line);
+  const value = reader.value();
+  reader.end();
+  return value;
 }
 
-function stringify(v: unknown): Yaml {
-  if (Array.isArray(v)) return v.map(stringify);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stringify(x)]));
+/** Flow values: [a, "b", 'c'], {k: v}; trailing commas allowed. */
+class FlowReader {
+  private pos = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly line: Line,
+  ) {}
+
+  value(): Yaml {
+    this.skip();
+    const c = this.text[this.pos];
+    if (c === '[') return this.collection(']', () => this.value());
+    if (c === '{') return Object.fromEntries(this.collection('}', () => this.pair()));
+    if (c === '"') return JSON.parse(this.take(/^"(?:[^"\\]|\\.)*"/, 'unterminated "')) as string;
+    if (c === "'")
+      return this.take(/^'(?:[^']|'')*'/, "unterminated '")
+        .slice(1, -1)
+        .replaceAll("''", "'");
+    return this.take(/^[^,\]}:]*/, 'expected a value').trim();
   }
-  return v === null ? '' : String(v);
+
+  end(): void {
+    this.skip();
+    if (this.pos !== this.text.length) fail(this.line, `unexpected text at column ${this.pos}`);
+  }
+
+  private take(pattern: RegExp, why: string): string {
+    const m = pattern.exec(this.text.slice(this.pos));
+    if (!m) fail(this.line, why);
+    this.pos += m[0].length;
+    return m[0];
+  }
+
+  private collection<T>(close: string, item: () => T): T[] {
+    const out: T[] = [];
+    this.pos++;
+    for (;;) {
+      this.skip();
+      if (this.text[this.pos] === close) break;
+      out.push(item());
+      this.skip();
+      if (this.text[this.pos] === ',') this.pos++;
+      else if (this.text[this.pos] !== close) fail(this.line, `expected , or ${close}`);
+    }
+    this.pos++;
+    return out;
+  }
+
+  private pair(): [string, Yaml] {
+    const key = this.value();
+    this.skip();
+    if (typeof key !== 'string' || this.text[this.pos] !== ':') fail(this.line, 'expected key: value');
+    this.pos++;
+    return [key, this.value()];
+  }
+
+  private skip(): void {
+    while (this.text[this.pos] === ' ') this.pos++;
+  }
 }
