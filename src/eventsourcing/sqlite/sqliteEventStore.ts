@@ -65,6 +65,8 @@ export interface SqliteEventStoreOptions {
   metrics?: Metrics;
 }
 
+const SYNCHRONOUS = ['full', 'normal', 'off'];
+
 export class SqliteEventStore implements EventStore, IdempotencyStore, SnapshotStore {
   /** The connection, for other modules' migrations and tables on the same file. */
   readonly db: Database.Database;
@@ -76,13 +78,26 @@ export class SqliteEventStore implements EventStore, IdempotencyStore, SnapshotS
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
+    const synchronous = options.synchronous ?? 'full';
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!SYNCHRONOUS.includes(synchronous) || !Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new PaystreamError(
+        'PAY_CONFIG_INVALID',
+        'SqliteEventStore: invalid synchronous or busyTimeoutMs option',
+      );
+    }
     this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    this.db.pragma('foreign_keys = ON');
-    migrateSqlite(this.db, [SQLITE_EVENTSTORE_MIGRATIONS]);
-    this.s = prepareStatements(this.db);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.db.pragma('foreign_keys = ON');
+      migrateSqlite(this.db, [SQLITE_EVENTSTORE_MIGRATIONS]);
+      this.s = prepareStatements(this.db);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.writer = new GroupCommitWriter(this.db, this.s, {
       maxBatch: options.maxBatch ?? 1000,
