@@ -66,6 +66,12 @@ export interface ReadOptions {
   /** Read-your-writes: wait (bounded, default 2 s) until the read model has applied this checkpoint. */
   minCheckpoint?: string;
   timeoutMs?: number;
+  /**
+   * When minCheckpoint is not reached within timeoutMs: 'serve' (default) answers from the read
+   * model as it is, possibly without the write; 'reject' throws PAY_TIMEOUT (for callers that
+   * label what they read with minCheckpoint, such as a cache).
+   */
+  onTimeout?: 'serve' | 'reject';
 }
 
 export interface PaymentQueryService {

@@ -4,10 +4,11 @@
  *
  * Read-your-writes: with `minCheckpoint`, a read first waits (bounded by `timeoutMs`, default 2 s)
  * for the payments projection to have applied that checkpoint; on timeout it serves what the read
- * model has — possibly without the caller's write (compare `version` when it matters).
+ * model has — possibly without the caller's write (compare `version` when it matters) — unless
+ * `onTimeout: 'reject'`, which throws PAY_TIMEOUT instead.
  */
 import type { EventStore } from '../../eventsourcing/eventStore.js';
-import { ValidationError } from '../../shared/errors.js';
+import { PaystreamError, ValidationError } from '../../shared/errors.js';
 import { bucketStart, isoTime, PAYMENTS_PROJECTION } from '../projections/paymentFold.js';
 import type { PaymentQueryService, ReadOptions } from '../services.js';
 import type {
@@ -123,12 +124,22 @@ export abstract class SqlPaymentQueries implements PaymentQueryService {
   }
 
   protected async waitFor(options: ReadOptions | undefined): Promise<void> {
-    if (!options?.minCheckpoint || !this.options.waitForCheckpoint) return;
-    await this.options.waitForCheckpoint(
-      PAYMENTS_PROJECTION,
-      options.minCheckpoint,
-      options.timeoutMs ?? 2000,
-    );
+    const min = options?.minCheckpoint;
+    if (!min) return;
+    const timeoutMs = options.timeoutMs ?? 2000;
+    const reached = this.options.waitForCheckpoint
+      ? await this.options.waitForCheckpoint(PAYMENTS_PROJECTION, min, timeoutMs)
+      : false;
+    if (!reached && options.onTimeout === 'reject') {
+      throw new PaystreamError(
+        'PAY_TIMEOUT',
+        `read model did not reach checkpoint ${min} within ${timeoutMs} ms`,
+        {
+          projection: PAYMENTS_PROJECTION,
+          minCheckpoint: min,
+        },
+      );
+    }
   }
 
   private async listConditions(f: PaymentListFilter): Promise<{ where: string; params: unknown[] }> {

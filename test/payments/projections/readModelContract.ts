@@ -263,6 +263,10 @@ export function readModelContract(label: string, make: () => Promise<ReadSideHar
       const waited = performance.now() - t0;
       assert.equal(stale, undefined);
       assert.ok(waited >= 90 && waited < 1500, `waited ${waited} ms`);
+      await assert.rejects(
+        rs.queries.getPayment('pay_late', { minCheckpoint: cp2, timeoutMs: 50, onTimeout: 'reject' }),
+        { code: 'PAY_TIMEOUT' },
+      );
     });
   });
 }
