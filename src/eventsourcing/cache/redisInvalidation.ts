@@ -75,7 +75,12 @@ export class RedisInvalidationChannel {
         this.isLive = true;
         onLive();
       },
-      () => this.down(),
+      () => {
+        this.down();
+        // Connected but the SUBSCRIBE failed (timed out): try again rather than stay deaf.
+        if (!this.closed && this.sub.status === 'ready')
+          setTimeout(() => this.subscribe(onLive), 200).unref();
+      },
     );
   }
 

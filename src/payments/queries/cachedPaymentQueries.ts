@@ -11,7 +11,8 @@
  * Read-your-writes: a call with `minCheckpoint` is served from the cache only when the entry's
  * `c` is at or past it; otherwise it reads through (the inner service waits for the projection)
  * and refreshes the entry with `c = minCheckpoint`. This relies on the inner service rejecting,
- * not answering stale, when it cannot reach minCheckpoint in time.
+ * not answering stale, when it cannot reach minCheckpoint in time. (An entry passed over for being
+ * too old still counts as a cache hit in the cache's stats: the cache cannot know.)
  *
  * Invalidation: the projector calls `invalidatePayments(ids)` (or `onProjectionChange`) after it
  * commits; the cache deletes the keys everywhere and tells other instances. A read that was in
