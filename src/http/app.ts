@@ -19,7 +19,7 @@ import { registerJsonBody } from './plugins/body.js';
 import { registerDocs } from './plugins/docs.js';
 import { registerRequestLog } from './plugins/requestLog.js';
 import { registerRouting } from './plugins/routing.js';
-import { errorHandler, HttpProblem } from './problem.js';
+import { errorHandler, HttpProblem, mapError, sendProblem } from './problem.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { opsRoutes } from './routes/ops.js';
 import { paymentReadRoutes } from './routes/paymentReads.js';
@@ -99,6 +99,8 @@ export async function buildApp(deps: AppDeps, config: Config): Promise<FastifyIn
     genReqId: requestIdFrom,
     requestIdHeader: false,
     bodyLimit: config.limits.bodyLimitBytes,
+    // Router-level failures (bad URL encoding, over-long path segment) get problem+json too.
+    frameworkErrors: (err, req, reply) => sendProblem(reply, mapError(err, req)),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

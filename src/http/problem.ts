@@ -46,6 +46,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'PAY_MALFORMED_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'PAY_MALFORMED_JSON',
   FST_ERR_BAD_URL: 'PAY_VALIDATION',
+  FST_ERR_MAX_PARAM_LENGTH: 'PAY_VALIDATION',
   FST_ERR_ASYNC_CONSTRAINT: 'PAY_VALIDATION',
 };
 
@@ -108,6 +109,15 @@ export function mapError(err: unknown, req: FastifyRequest): Mapped {
     return { code: 'PAY_INTERNAL', status: 500, detail: 'internal error', internal: true };
   }
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (known === 'PAY_VALIDATION') {
+    // Router errors (bad encoding, over-long segment): the URL itself is the invalid field.
+    return {
+      code: known,
+      status: 400,
+      detail: fe.message,
+      errors: [{ path: 'url', message: fe.message, code: fe.code }],
+    };
+  }
   if (known) return { code: known, status: ERROR_CATALOG[known].status, detail: fe.message };
   if (err instanceof SyntaxError && fe.statusCode === 400) {
     return { code: 'PAY_MALFORMED_JSON', status: 400, detail: 'the body is not valid JSON' };
@@ -136,6 +146,8 @@ export function problemBody(m: Mapped, req: FastifyRequest): Problem {
 
 export function sendProblem(reply: FastifyReply, m: Mapped): FastifyReply {
   for (const [name, value] of Object.entries(m.headers ?? {})) reply.header(name, value);
+  // Router errors skip the onRequest hooks that normally set it.
+  reply.header('X-Request-Id', reply.request.id);
   // Our own serializer: the route's response schemas describe successes, not this body.
   return reply
     .code(m.status)

@@ -73,12 +73,12 @@ export const CreatePaymentBody = z
 export const CaptureBody = z
   .object({ amount: z.number().int().optional().describe('Default: the whole capturable amount') })
   .strict()
-  .optional();
+  .nullish();
 
 export const CancelBody = z
   .object({ reason: z.string().max(255).nullable().optional() })
   .strict()
-  .optional();
+  .nullish();
 
 export const RefundBody = z
   .object({
@@ -86,7 +86,7 @@ export const RefundBody = z
     reason: z.string().max(255).nullable().optional(),
   })
   .strict()
-  .optional();
+  .nullish();
 
 export const PaymentParams = z.object({ id: PaymentIdSchema }).strict();
 

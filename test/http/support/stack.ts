@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AUTH_SQLITE_MIGRATIONS, ApiKeys, type Scope, SqliteApiKeyStore } from '../../../src/auth/index.js';
+import { ApiKeys, AUTH_SQLITE_MIGRATIONS, type Scope, SqliteApiKeyStore } from '../../../src/auth/index.js';
 import { type ConfigInput, loadConfig } from '../../../src/config/index.js';
 import { sqliteInline } from '../../../src/eventsourcing/projections/inline.js';
 import { projectionRuntimeMigrations } from '../../../src/eventsourcing/projections/projection.js';
@@ -27,6 +27,7 @@ import {
   sqlitePaymentsProjection,
 } from '../../../src/payments/projections/sqlitePaymentsProjection.js';
 import { SqlitePaymentQueries } from '../../../src/payments/queries/sqlitePaymentQueries.js';
+import type { PaymentCommandService } from '../../../src/payments/services.js';
 
 export interface Stack {
   app: Awaited<ReturnType<typeof buildApp>>;
@@ -45,6 +46,8 @@ export interface StackOptions {
   config?: ConfigInput;
   /** Replace or add deps (readiness checks, close callbacks…). */
   deps?: Partial<AppDeps>;
+  /** Wraps the real command service (e.g. to stand in for the provider flow). */
+  wrapCommands?: (inner: PaymentCommandService, recorder: PaymentRecorder) => PaymentCommandService;
 }
 
 export async function createStack(options: StackOptions = {}): Promise<Stack> {
@@ -82,8 +85,10 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
   const metrics = createMetrics();
+  const recorder = new PaymentRecorder(commandDeps);
+  const real = new EventSourcedPaymentCommandService(commandDeps);
   const deps: AppDeps = {
-    commands: new EventSourcedPaymentCommandService(commandDeps),
+    commands: options.wrapCommands ? options.wrapCommands(real, recorder) : real,
     queries,
     keys,
     metrics,
@@ -98,7 +103,7 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     deps,
     metrics,
     keys,
-    recorder: new PaymentRecorder(commandDeps),
+    recorder,
     key,
     logs,
     async close() {
