@@ -1,5 +1,6 @@
 /**
- * `npm run bench:store [-- --runs 3 --duration 2000 --concurrency 1,16,64 --only sqlite|postgres]`
+ * `npm run bench:store [-- --runs 3 --duration 2000 --concurrency 1,16,64 --only sqlite|postgres
+ *   --synchronous full|normal|off]` (synchronous: SQLite only; FULL is the durable default)
  * The SQLite part always runs; the PostgreSQL part runs when bench/store-postgres.ts exists and
  * exports benchPostgresStore (imported dynamically, so this script works without it).
  */
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '1,16,64' },
     only: { type: 'string' },
+    synchronous: { type: 'string', default: 'full' },
   },
 });
 const opts = {
@@ -21,6 +23,7 @@ const opts = {
   durationMs: Number(values.duration),
   concurrencies: values.concurrency.split(',').map(Number),
 };
+const synchronous = values.synchronous as 'full' | 'normal' | 'off';
 
 /** The PostgreSQL rows, whichever of the two row shapes the module returns. */
 interface ForeignRow {
@@ -59,7 +62,8 @@ async function postgres(): Promise<Row[] | undefined> {
 console.log(
   `bench:store — ${opts.runs} runs of ${opts.durationMs} ms per line; medians; ratio = ours / baseline of the same run`,
 );
-if (values.only !== 'postgres') printTable('SQLite event store', await benchSqliteStore(opts));
+if (values.only !== 'postgres')
+  printTable('SQLite event store', await benchSqliteStore({ ...opts, synchronous }));
 if (values.only !== 'sqlite') {
   try {
     const rows = await postgres();
