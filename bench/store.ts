@@ -1,7 +1,7 @@
 /**
  * `npm run bench:store [-- --runs 3 --duration 2000 --concurrency 1,16,64 --only sqlite|postgres
  *   --synchronous full|normal|off]` (synchronous: SQLite only; FULL is the durable default)
- * The SQLite part always runs; the PostgreSQL part runs when bench/store-postgres.ts exists and
+ * The SQLite part runs unless --only postgres; the PostgreSQL part runs when bench/store-postgres.ts exists and
  * exports benchPostgresStore (imported dynamically, so this script works without it).
  */
 import { existsSync } from 'node:fs';
