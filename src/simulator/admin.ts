@@ -88,4 +88,9 @@ export function registerAdminRoutes(
     },
   );
   app.get('/_sim/webhook_deliveries', async () => ({ data: webhooks.attempts }));
+  // Forgets every object, event and idempotency key; webhook endpoints and faults stay.
+  app.post('/_sim/reset', async () => {
+    for (const c of [state.intents, state.charges, state.refunds, state.events, state.idempotency]) c.clear();
+    return { reset: true };
+  });
 }

@@ -12,6 +12,8 @@ export interface TestCard {
   brand: 'visa' | 'mastercard';
   last4: string;
   decline: CardDecline | null;
+  /** Charges succeed; a refund starts succeeded and later turns failed (Stripe's 4000000000005126). */
+  refundFails?: boolean;
 }
 
 const visa = (last4: string, decline: CardDecline | null = null): TestCard => ({
@@ -23,6 +25,7 @@ const visa = (last4: string, decline: CardDecline | null = null): TestCard => ({
 export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   pm_card_visa: visa('4242'),
   pm_card_mastercard: { brand: 'mastercard', last4: '4444', decline: null },
+  pm_card_refundFail: { brand: 'visa', last4: '5126', decline: null, refundFails: true },
   pm_card_chargeDeclined: visa('0002', {
     code: 'card_declined',
     declineCode: 'generic_decline',

@@ -11,10 +11,16 @@ export interface SimContext {
   /** Unix seconds. */
   now(): number;
   emit(type: string, object: unknown, previous?: Record<string, unknown>): WireEvent;
+  /** Runs later, outside any request (asynchronous transitions such as a refund failing). */
+  defer(fn: (ctx: SimContext) => void): void;
 }
 
+/** Runs deferred work after the configured delay; the simulator cancels it on close. */
+export type Deferrer = (fn: (ctx: SimContext) => void) => void;
+
 export interface RequestInfo {
-  id: string;
+  /** Null for automatic transitions, as in Stripe's events. */
+  id: string | null;
   idempotencyKey: string | null;
 }
 
@@ -23,11 +29,13 @@ export function makeContext(
   nowMs: () => number,
   request: RequestInfo,
   onEvent: (event: WireEvent) => number,
+  defer: Deferrer = () => {},
 ): SimContext {
   const now = () => Math.floor(nowMs() / 1000);
   return {
     state,
     now,
+    defer,
     emit(type, object, previous) {
       const event: WireEvent = {
         id: newId('evt'),

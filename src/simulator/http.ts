@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { makeContext, type SimContext } from './context.js';
+import { type Deferrer, makeContext, type SimContext } from './context.js';
 import { apiError, SimError } from './errors.js';
 import type { ApiFault, FaultInjector } from './faults.js';
 import { decodeForm, type FormObject } from './form.js';
@@ -20,6 +20,7 @@ export interface PipelineDeps {
   idempotency: IdempotencyGuard;
   nowMs: () => number;
   onEvent: (event: WireEvent) => number;
+  defer: Deferrer;
   /** The one accepted key; when absent any `sk_test_…` key is accepted. */
   apiKey: string | undefined;
 }
@@ -64,7 +65,13 @@ function run(
   requestId: string,
   key: string | null,
 ): Outcome {
-  const ctx = makeContext(deps.state, deps.nowMs, { id: requestId, idempotencyKey: key }, deps.onEvent);
+  const ctx = makeContext(
+    deps.state,
+    deps.nowMs,
+    { id: requestId, idempotencyKey: key },
+    deps.onEvent,
+    deps.defer,
+  );
   try {
     const body = op(ctx, params(req), req.params as Record<string, string>);
     return { status: 200, body, replayable: true };

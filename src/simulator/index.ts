@@ -4,10 +4,12 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { addEndpoint, type IntentTruth, registerAdminRoutes, type SimSnapshot, snapshot } from './admin.js';
+import { type Deferrer, makeContext } from './context.js';
 import { SimError } from './errors.js';
 import { type FaultConfig, FaultInjector, type FaultOptions } from './faults.js';
 import { decodeForm } from './form.js';
 import { IdempotencyGuard } from './idempotency.js';
+import type { WireEvent } from './objects.js';
 import { registerApiRoutes } from './routes.js';
 import { SimState, type WebhookEndpoint } from './state.js';
 import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryOptions } from './webhooks.js';
@@ -38,6 +40,8 @@ export interface SimulatorOptions {
   webhookRetry?: Partial<WebhookRetryOptions>;
   /** Unix milliseconds; tests may pin time. */
   clock?: () => number;
+  /** Delay before asynchronous transitions (a pm_card_refundFail refund failing). Default 1000 ms. */
+  asyncDelayMs?: number;
 }
 
 export interface Simulator {
@@ -85,14 +89,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const idempotency = new IdempotencyGuard(state, nowMs);
   for (const e of options.webhookEndpoints ?? []) addEndpoint(state, e);
   const app = buildApp();
-  registerApiRoutes(app, {
-    state,
-    faults,
-    idempotency,
-    nowMs,
-    onEvent: (event) => webhooks.enqueue(event),
-    apiKey: options.apiKey,
-  });
+  const onEvent = (event: WireEvent) => webhooks.enqueue(event);
+  const timers = new Set<NodeJS.Timeout>();
+  const defer: Deferrer = (fn) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn(makeContext(state, nowMs, { id: null, idempotencyKey: null }, onEvent, defer));
+    }, options.asyncDelayMs ?? 1000);
+    timers.add(t);
+  };
+  registerApiRoutes(app, { state, faults, idempotency, nowMs, onEvent, defer, apiKey: options.apiKey });
   registerAdminRoutes(app, { state, faults, webhooks });
   const host = options.host ?? '127.0.0.1';
   try {
@@ -117,6 +123,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     configureFaults: (o, reset = false) => faults.configure(o, reset),
     addWebhookEndpoint: (input) => addEndpoint(state, input),
     async close() {
+      for (const t of timers) clearTimeout(t);
       webhooks.close();
       await app.close();
       state.close();

@@ -1,4 +1,5 @@
 /** Refunds against a succeeded PaymentIntent's charge, partial or full, never above what was captured. */
+import { findTestCard } from './cards.js';
 import type { SimContext } from './context.js';
 import { missingParam, noSuch, SimError, unexpectedState } from './errors.js';
 import type { FormObject } from './form.js';
@@ -72,7 +73,25 @@ export function createRefund(ctx: SimContext, params: FormObject): WireRefund {
   charge.refunded = charge.amount_refunded >= charge.amount_captured;
   ctx.state.charges.put(charge.id, charge);
   ctx.emit('charge.refunded', charge, before);
+  if (findTestCard(charge.payment_method)?.refundFails) ctx.defer((later) => failRefund(later, refund.id));
   return refund;
+}
+
+/** The asynchronous failure of a refund: the money goes back to the merchant's balance. */
+function failRefund(ctx: SimContext, refundId: string): void {
+  const refund = ctx.state.refunds.get(refundId);
+  const charge = refund ? ctx.state.charges.get(refund.charge) : undefined;
+  if (!refund || !charge || refund.status !== 'succeeded') return;
+  const previous = { status: refund.status, failure_reason: null };
+  refund.status = 'failed';
+  refund.failure_reason = 'expired_or_canceled_card';
+  ctx.state.refunds.put(refund.id, refund);
+  charge.amount_refunded -= refund.amount;
+  charge.refunded = false;
+  ctx.state.charges.put(charge.id, charge);
+  ctx.emit('charge.refund.updated', refund, previous);
+  ctx.emit('refund.updated', refund, previous);
+  ctx.emit('refund.failed', refund, previous);
 }
 
 export function retrieveRefund(ctx: SimContext, id: string): WireRefund {
