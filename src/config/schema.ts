@@ -44,7 +44,7 @@ const store = z
       doc: 'SQLite PRAGMA synchronous; full keeps every commit durable',
     }),
     pgSynchronousCommit: setting(
-      z.enum(['on', 'off', 'local', 'remote_write', 'remote_apply']).default('on'),
+      z.enum(['on', 'off']).default('on'),
       {
         env: 'PAYSTREAM_PG_SYNCHRONOUS_COMMIT',
         doc: 'PostgreSQL synchronous_commit; on keeps commits durable',

@@ -1,0 +1,83 @@
+/** `paystream serve | migrate | simulator | events tail`. */
+import type { Command } from 'commander';
+import { serve } from '../app/server.js';
+import { startSimulator } from '../simulator/index.js';
+import { cliConfig, print, withPersistence } from './shared.js';
+
+function intOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${value}`);
+  return n;
+}
+
+export function registerServiceCommands(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'run the HTTP API and, unless PAYSTREAM_ROLE=api, the workers (projectors, dispatcher, reconciler)',
+    )
+    .option('-p, --port <port>', 'listen port (overrides PAYSTREAM_PORT)', intOption)
+    .option('-H, --host <host>', 'listen address (overrides PAYSTREAM_HOST)')
+    .action(async (opts: { port?: number; host?: string }) => {
+      const server: Record<string, unknown> = {};
+      if (opts.port !== undefined) server.port = opts.port;
+      if (opts.host !== undefined) server.host = opts.host;
+      const config = cliConfig({ overrides: { server } });
+      await serve(config, { handleSignals: true });
+    });
+
+  program
+    .command('migrate')
+    .description('apply the database migrations (also done at start); safe to run twice')
+    .action(async () => {
+      await withPersistence(async (p) => print(`migrations applied (${p.kind})`));
+    });
+
+  program
+    .command('simulator')
+    .description('run the Stripe-compatible provider simulator on its own')
+    .option('-p, --port <port>', 'listen port', intOption, 12111)
+    .option('-H, --host <host>', 'listen address', '127.0.0.1')
+    .option('--seed <seed>', 'seed of the fault injection', intOption)
+    .option('--sqlite <file>', 'keep the simulator state in this SQLite file')
+    .action(async (opts: { port: number; host: string; seed?: number; sqlite?: string }) => {
+      const sim = await startSimulator({
+        port: opts.port,
+        host: opts.host,
+        ...(opts.sqlite ? { sqlitePath: opts.sqlite } : {}),
+        ...(opts.seed !== undefined ? { faults: { seed: opts.seed } } : {}),
+      });
+      print(`stripe simulator listening on ${sim.url}`);
+      const stop = () => void sim.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  const events = program.command('events').description('read the event log');
+  events
+    .command('tail')
+    .description('print events as they are appended (like tail -f), one JSON line each')
+    .option('--from-start', 'start at the first event instead of the end')
+    .option('--prefix <streamPrefix>', 'only streams with this prefix')
+    .option('--no-follow', 'stop at the end of the log')
+    .action(async (opts: { fromStart?: boolean; prefix?: string; follow: boolean }) => {
+      await withPersistence(async ({ store }) => {
+        const after = opts.fromStart ? '' : (await store.head()).checkpoint;
+        const sub = store.subscribe({
+          after,
+          ...(opts.prefix ? { streamPrefix: opts.prefix } : {}),
+          handler: (e) => print(JSON.stringify(e)),
+        });
+        if (!opts.follow) {
+          await sub.caughtUp;
+          await sub.stop();
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await sub.stop();
+      });
+    });
+}
