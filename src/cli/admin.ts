@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ApiKeys, SCOPES, type Scope } from '../auth/index.js';
 import { rebuildProgressBar } from '../eventsourcing/projections/progress.js';
-import { ValidationError } from '../shared/errors.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { print, table, withPersistence } from './shared.js';
 
 function scopes(value: string): Scope[] {
@@ -38,7 +38,7 @@ function registerKeys(program: Command): void {
     .description('revoke an API key')
     .action(async (id: string) => {
       await withPersistence(async (p) => {
-        await new ApiKeys(p.keyStore).revokeKey(id);
+        if (!(await new ApiKeys(p.keyStore).revokeKey(id))) throw new NotFoundError('active API key', id);
         print(`revoked ${id}`);
       });
     });
