@@ -40,4 +40,4 @@ EXPOSE 3000
 # Slim images have no curl: node's fetch does the probe.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PAYSTREAM_PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/cli/index.js", "serve"]
+CMD ["node", "dist/cli/bin.js", "serve"]
