@@ -73,7 +73,7 @@ describe('Dockerfile', () => {
     assert.ok(!['root', '0', '0:0'].includes(users.at(-1)!), `runs as ${users.at(-1)}`);
     assert.ok(argsOf(runtime, 'ENV').some((e) => /(^|\s)NODE_ENV=production(\s|$)/.test(e)));
     assert.deepEqual(argsOf(runtime, 'EXPOSE'), ['3000']);
-    assert.deepEqual(JSON.parse(argsOf(runtime, 'CMD').at(-1)!), ['node', 'dist/cli/index.js', 'serve']);
+    assert.deepEqual(JSON.parse(argsOf(runtime, 'CMD').at(-1)!), ['node', 'dist/cli/bin.js', 'serve']);
   });
 
   it('has a HEALTHCHECK on /healthz that needs no curl', () => {
@@ -132,7 +132,7 @@ describe('compose.yaml', () => {
       ['api', 'api'],
       ['worker', 'worker'],
     ] as const) {
-      assert.deepEqual(service(name).command, ['node', 'dist/cli/index.js', 'serve']);
+      assert.deepEqual(service(name).command, ['node', 'dist/cli/bin.js', 'serve']);
       assert.equal(env(name).PAYSTREAM_ROLE, role);
       assert.equal(env(name).PAYSTREAM_STORE, 'postgres');
       assert.equal(env(name).PAYSTREAM_CACHE, 'redis');
