@@ -59,6 +59,12 @@ export interface HandleCommandOptions<C, E extends DomainEvent, S> {
   snapshotEvery?: number;
   /** Identifies the state's shape; a snapshot of another version is ignored. Default 1. */
   snapshotSchemaVersion?: number;
+  /**
+   * The stream id was just minted (a new payment id): the first attempt skips loading (the state
+   * is initialState at version 0) and the idempotency pre-lookup. The append's own key check, in
+   * the same transaction, still turns a duplicate into a replay; a conflict re-loads as usual.
+   */
+  newStream?: boolean;
   /** Re-tries after a conflict; default 5. */
   maxRetries?: number;
   newEventId?: () => string;
@@ -85,7 +91,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   opts: HandleCommandOptions<C, E, S>,
 ): Promise<CommandOutcome<E, S>> {
   const idem = opts.idempotency;
-  if (idem) {
+  if (idem && !opts.newStream) {
     if (!opts.store.getIdempotencyRecord) throw new TypeError('the store does not support idempotency keys');
     const record = await opts.store.getIdempotencyRecord(idem.key);
     if (record) return replayFromRecord(record, idem.requestHash);
@@ -93,7 +99,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   const maxRetries = opts.maxRetries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await attemptOnce(opts);
+      return await attemptOnce(opts, opts.newStream === true && attempt === 0);
     } catch (e) {
       if (idem && e instanceof IdempotencyKeyExistsError) return replayFromRecord(e.record, idem.requestHash);
       const retry =
@@ -107,8 +113,11 @@ export async function handleCommand<C, E extends DomainEvent, S>(
 
 async function attemptOnce<C, E extends DomainEvent, S>(
   opts: HandleCommandOptions<C, E, S>,
+  fresh: boolean,
 ): Promise<CommandOutcome<E, S>> {
-  const loaded = await loadAggregate(opts);
+  const loaded = fresh
+    ? { state: opts.decider.initialState(), version: 0, checkpoint: '', globalPosition: 0 }
+    : await loadAggregate(opts);
   if (opts.expectedVersion !== undefined && loaded.version !== opts.expectedVersion) {
     throw new ConcurrencyError(opts.streamId, opts.expectedVersion, loaded.version);
   }

@@ -90,6 +90,24 @@ describe('handleCommand', () => {
     assert.equal(await store.getIdempotencyRecord('k-noop'), undefined);
   });
 
+  test('newStream skips the load; a duplicate key still replays; an existing stream re-loads', async () => {
+    const store = new MemoryEventStore();
+    const idempotency = { key: 'k-new', requestHash: 'h' };
+    const first = await add(store, 1, { newStream: true, idempotency });
+    const dup = await handleCommand({
+      store,
+      decider: counter,
+      streamId: 'counter-2',
+      command: { type: 'Add', n: 1 },
+      newStream: true,
+      idempotency,
+    });
+    assert.deepEqual([first.replayed, dup.replayed, dup.streamId], [false, true, 'counter-1']);
+    assert.equal(await store.streamVersion('counter-2'), 0);
+    const again = await add(store, 5, { newStream: true });
+    assert.deepEqual([again.version, again.state], [2, { total: 6 }]);
+  });
+
   test('outbox rows go into the same append', async () => {
     const store = new MemoryEventStore();
     const out = await add(store, 4, {

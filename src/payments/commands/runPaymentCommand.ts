@@ -75,6 +75,8 @@ export async function runPaymentCommand(
       },
       ...(ctx.expectedVersion !== undefined ? { expectedVersion: ctx.expectedVersion } : {}),
       ...(idempotency ? { idempotency } : {}),
+      // A create mints its payment id, so there is nothing to load.
+      newStream: run.command.type === 'RequestPayment',
       outbox: outboxFor,
       response: () => stored,
       upcasters: paymentUpcasters,
