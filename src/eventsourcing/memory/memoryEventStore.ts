@@ -100,7 +100,7 @@ export class MemoryEventStore implements EventStore, IdempotencyStore, SnapshotS
     return this.result(p.streamId, written, true);
   }
 
-  /** `events`: the ones written or replayed; `last`: the stream's last event when there are none. */
+  /** `events`: the ones written or replayed; with none, the last event of `stream` gives the position. */
   private result(
     streamId: string,
     events: StoredEventRef[],
