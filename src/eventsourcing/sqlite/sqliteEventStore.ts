@@ -10,6 +10,8 @@
  * with their own sets and may use `store.db` directly. `registerInlineHook` runs code inside each
  * append's savepoint (inline projections). Subscriptions wake right after each local commit and
  * poll every `pollIntervalMs` for writes made by other processes on the same file.
+ * better-sqlite3 is synchronous: while another process holds the write lock, a batch waits up
+ * to `busyTimeoutMs` on the event loop, then fails with PAY_STORE_UNAVAILABLE (nothing written).
  */
 import Database from 'better-sqlite3';
 import type { Metrics } from '../../observability/metrics.js';
