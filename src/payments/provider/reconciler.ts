@@ -1,0 +1,301 @@
+/**
+ * Reconciliation: compares the provider's state with ours for payments still in flight or
+ * touched recently, and for provider payments we do not know.
+ *
+ * Conflict policy (docs/reconciliation.md): the provider is the truth for money movement, the
+ * event log for intent.
+ * - provider ahead → corrective events (ordinary Record* steps, then ProviderStateCorrected); never edits;
+ * - we are ahead (the provider never saw our intent, or its outbox message is dead) → re-drive the
+ *   outbox with the original idempotency key, so a late original and the re-drive charge once;
+ * - what no rule settles (provider captured more than asked, refunds made elsewhere, a provider
+ *   payment we never asked for, money we think moved that the provider does not have) → a
+ *   PaymentReconciled event with needsAttention, counted, never guessed.
+ * Payments with outbox work pending or leased are skipped: the dispatcher is about to settle them.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { EventStore } from '../../eventsourcing/eventStore.js';
+import type { OutboxMessage, OutboxStore } from '../../eventsourcing/outbox/outboxStore.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { PaymentRecorder } from '../commands/paymentRecorder.js';
+import { paymentStreamId } from '../domain/events.js';
+import { outboxFor, type PaymentState } from '../domain/payment.js';
+import { type LocalPayment, localPayments } from './localPayments.js';
+import type { ProviderPolicy } from './policy.js';
+import type { PaymentProvider, ProviderPayment } from './port.js';
+import {
+  emptyCounts,
+  type PaymentReconciledData,
+  type ReconcileCounts,
+  type ReconcileResult,
+  type ReconcileRun,
+  RunRecorder,
+  recentRuns,
+} from './reconcileRuns.js';
+import { type PaymentLoader, recordAll } from './recording.js';
+import { PAYMENT_ID_KEY, settle, truthOf } from './translator.js';
+
+export interface ReconcilerDeps {
+  store: EventStore;
+  outbox: OutboxStore;
+  provider: PaymentProvider;
+  policy: ProviderPolicy;
+  recorder: PaymentRecorder;
+  loadPayment: PaymentLoader;
+  metrics?: Metrics;
+  now?: () => Date;
+  /** Default look-back when `since` is not given: 24 h. */
+  defaultWindowMs?: number;
+  /** Payments compared at once; provider calls are also bounded by the policy's bulkhead. */
+  concurrency?: number;
+}
+
+export interface ReconcileProgress {
+  done: number;
+  total: number;
+}
+
+export interface ReconcileReport {
+  runId: string;
+  since: string;
+  startedAt: string;
+  completedAt: string;
+  counts: ReconcileCounts;
+  /** Every payment that was not simply matched. */
+  items: PaymentReconciledData[];
+}
+
+type Item = Omit<PaymentReconciledData, 'runId'>;
+
+const LIVE = new Set(['pending', 'leased']);
+
+export class Reconciler {
+  private running: Promise<ReconcileReport> | null = null;
+
+  constructor(private readonly d: ReconcilerDeps) {}
+
+  /** One run at a time: a second caller shares the run in progress. */
+  reconcile(
+    options: { since?: Date; onProgress?: (p: ReconcileProgress) => void } = {},
+  ): Promise<ReconcileReport> {
+    this.running ??= this.run(options).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  recentRuns(limit = 20): Promise<ReconcileRun[]> {
+    return recentRuns(this.d.store, limit);
+  }
+
+  private now(): Date {
+    return this.d.now?.() ?? new Date();
+  }
+
+  private async run(o: {
+    since?: Date;
+    onProgress?: (p: ReconcileProgress) => void;
+  }): Promise<ReconcileReport> {
+    const startedAt = this.now();
+    const since = o.since ?? new Date(startedAt.getTime() - (this.d.defaultWindowMs ?? 24 * 3_600_000));
+    const runId = uuidv7();
+    const runLog = new RunRecorder(this.d.store, runId);
+    await runLog.started(since, startedAt);
+    const locals = await localPayments(this.d.store, since);
+    const oldest = locals.reduce((t, l) => Math.min(t, Date.parse(l.state.createdAt)), since.getTime());
+    // An hour of slack: the provider stamps creation on its own clock, after our request.
+    const index = await this.providerIndex(new Date(oldest - 3_600_000));
+    const outbox = await this.outboxByStream();
+    const total = locals.length + index.size;
+    let done = 0;
+    const items: Item[] = [];
+    const tick = (item: Item) => {
+      items.push(item);
+      done += 1;
+      o.onProgress?.({ done, total });
+    };
+    await pool(locals, this.d.concurrency ?? 8, async (l) => tick(await this.one(l, index, outbox, runId)));
+    const known = new Set(locals.map((l) => l.paymentId));
+    for (const [key, p] of index) tick(await this.providerOnly(key, p, known));
+    const counts = countOf(items);
+    const flagged = items.filter((i) => i.result !== 'matched').map((i) => ({ ...i, runId }));
+    await runLog.items(flagged);
+    const completedAt = this.now();
+    await runLog.completed(counts, completedAt);
+    return {
+      runId,
+      since: since.toISOString(),
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      counts,
+      items: flagged,
+    };
+  }
+
+  /** Provider payments created since `from`, by our payment id (or by their own id when they carry none). */
+  private async providerIndex(from: Date): Promise<Map<string, ProviderPayment>> {
+    const out = new Map<string, ProviderPayment>();
+    let startingAfter: string | undefined;
+    for (;;) {
+      const req = {
+        createdGte: Math.floor(from.getTime() / 1000),
+        limit: 100,
+        ...(startingAfter ? { startingAfter } : {}),
+      };
+      const page = await this.d.policy.execute(() => this.d.provider.listPayments(req));
+      if (page.outcome !== 'ok') throw new Error(`cannot list provider payments: ${page.outcome}`);
+      for (const p of page.value.data) out.set(p.metadata[PAYMENT_ID_KEY] ?? `provider:${p.id}`, p);
+      if (!page.value.hasMore || page.value.data.length === 0) return out;
+      startingAfter = page.value.data[page.value.data.length - 1]!.id;
+    }
+  }
+
+  private async outboxByStream(): Promise<Map<string, OutboxMessage[]>> {
+    const out = new Map<string, OutboxMessage[]>();
+    for (const state of ['pending', 'leased', 'dead'] as const) {
+      for (const m of await this.d.outbox.list({ state, limit: 1_000_000 })) {
+        out.set(m.streamId, [...(out.get(m.streamId) ?? []), m]);
+      }
+    }
+    return out;
+  }
+
+  private async one(
+    l: LocalPayment,
+    index: Map<string, ProviderPayment>,
+    outbox: Map<string, OutboxMessage[]>,
+    runId: string,
+  ): Promise<Item> {
+    const base = {
+      paymentId: l.paymentId,
+      providerPaymentId: l.state.providerPaymentId,
+      needsAttention: false,
+      detail: [],
+      eventsWritten: [],
+    };
+    const rows = outbox.get(paymentStreamId(l.paymentId)) ?? [];
+    if (rows.some((m) => LIVE.has(m.state))) return { ...base, result: 'in_flight' };
+    const listed = index.get(l.paymentId);
+    index.delete(l.paymentId);
+    const ppid = l.state.providerPaymentId ?? listed?.id ?? null;
+    if (!ppid) return this.localOnly(l, rows, runId);
+    const [payment, refunds] = await Promise.all([
+      this.d.policy.execute(() => this.d.provider.retrievePayment(ppid)),
+      this.d.policy.execute(() => this.d.provider.listRefunds(ppid)),
+    ]);
+    if (payment.outcome !== 'ok' || refunds.outcome !== 'ok') {
+      return { ...base, result: 'error', detail: [`provider: ${payment.outcome}/${refunds.outcome}`] };
+    }
+    const state = await this.d.loadPayment(l.paymentId);
+    if (!state) return { ...base, result: 'error', detail: ['payment vanished'] };
+    return this.settleOne(state, truthOf(payment.value, refunds.value), rows, base);
+  }
+
+  private async settleOne(
+    state: PaymentState,
+    truth: ReturnType<typeof truthOf>,
+    rows: OutboxMessage[],
+    base: Omit<Item, 'result'>,
+  ): Promise<Item> {
+    const at = this.now().toISOString();
+    const s = settle(state, truth, {
+      source: 'reconciliation',
+      at,
+      reason: 'reconciliation',
+      forwardOnly: false,
+    });
+    if (s.conflicts.length > 0)
+      return { ...base, result: 'conflicting', needsAttention: true, detail: s.conflicts };
+    const ctx = { actor: 'system:reconciler', correlationId: `reconcile:${base.paymentId}` };
+    const written = await recordAll(this.d.recorder, state.paymentId, s.commands, ctx);
+    const redriven = await this.retryDead(rows);
+    const result: ReconcileResult =
+      written.length > 0 ? 'corrected' : redriven.length > 0 ? 'local_only' : 'matched';
+    return {
+      ...base,
+      providerPaymentId: truth.providerPaymentId,
+      result,
+      detail: redriven,
+      eventsWritten: written,
+    };
+  }
+
+  /** The provider has nothing for this payment. */
+  private async localOnly(l: LocalPayment, rows: OutboxMessage[], runId: string): Promise<Item> {
+    const base = {
+      paymentId: l.paymentId,
+      providerPaymentId: null,
+      needsAttention: false,
+      eventsWritten: [],
+    };
+    const { status } = l.state;
+    if (status === 'failed' || status === 'canceled') return { ...base, result: 'matched', detail: [] };
+    if (status !== 'pending' && status !== 'processing') {
+      const detail = [`we hold it as ${status} but the provider has no such payment`];
+      return { ...base, result: 'conflicting', needsAttention: true, detail };
+    }
+    const retried = await this.retryDead(rows);
+    if (retried.length > 0) return { ...base, result: 'local_only', detail: retried };
+    return { ...base, result: 'local_only', detail: [await this.reenqueueCreate(l, runId)] };
+  }
+
+  private async retryDead(rows: OutboxMessage[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const m of rows.filter((r) => r.state === 'dead')) {
+      await this.d.outbox.retry(m.id);
+      out.push(`retried dead letter ${m.id} (${m.kind}): ${m.lastError ?? ''}`);
+    }
+    return out;
+  }
+
+  /** Same provider idempotency key as the original create: if it did reach the provider, no second charge. */
+  private async reenqueueCreate(l: LocalPayment, runId: string): Promise<string> {
+    const streamId = paymentStreamId(l.paymentId);
+    const requested = (await this.d.store.readStream(streamId, { limit: 1 }))[0];
+    const [message] = outboxFor([{ id: l.requestedEventId, event: requested as never }], l.state);
+    if (!message) return 'nothing to re-enqueue';
+    const version = await this.d.store.streamVersion(streamId);
+    const redrive = { ...message, dedupKey: `${message.dedupKey}:redrive:${runId}` };
+    await this.d.store.append(streamId, [], { expectedVersion: version, outbox: [redrive] });
+    return `re-enqueued ${message.kind}`;
+  }
+
+  private async providerOnly(key: string, p: ProviderPayment, known: Set<string>): Promise<Item> {
+    const ours = p.metadata[PAYMENT_ID_KEY];
+    const base = { providerPaymentId: p.id, eventsWritten: [] };
+    // A terminal payment of ours outside the window: known to us, just not a candidate.
+    if (ours && !known.has(ours) && (await this.d.loadPayment(ours))) {
+      return { ...base, paymentId: ours, result: 'matched', needsAttention: false, detail: [] };
+    }
+    const detail = [
+      `provider payment ${p.id} (${p.status}, ${p.amount} ${p.currency}) unknown here${key.startsWith('provider:') ? ', no paystream id' : ''}`,
+    ];
+    return { ...base, paymentId: ours ?? null, result: 'provider_only', needsAttention: true, detail };
+  }
+}
+
+function countOf(items: Item[]): ReconcileCounts {
+  const c = emptyCounts();
+  const field: Record<ReconcileResult, keyof ReconcileCounts> = {
+    matched: 'matched',
+    corrected: 'corrected',
+    local_only: 'localOnly',
+    provider_only: 'providerOnly',
+    conflicting: 'conflicting',
+    in_flight: 'inFlight',
+    error: 'errors',
+  };
+  for (const i of items) {
+    c[field[i.result]] += 1;
+    c.redriven += i.detail.filter((d) => d.startsWith('retried') || d.startsWith('re-enqueued')).length;
+  }
+  c.payments = items.length;
+  return c;
+}
+
+async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
