@@ -123,7 +123,7 @@ function endToEnd(
     test('readiness reports the store and the provider circuit', async () => {
       const r = await fetch(`${service.url}/readyz`);
       const body = (await r.json()) as { checks: Array<{ name: string; ok: boolean }> };
-      assert.equal(r.status, 200);
+      assert.equal(r.status, 200, JSON.stringify(body));
       assert.deepEqual(body.checks.map((c) => c.name).sort(), ['event_store', 'provider']);
     });
   });
