@@ -60,6 +60,10 @@ function registerLifecycle(app: FastifyInstance, close: AppDeps['close']): void 
     app.lifecycle.status = 'stopping';
     shutdown.abort();
   });
+  // Keep-alive connections of requests in flight would hold the server open past their answer.
+  app.addHook('onSend', async (_req, reply) => {
+    if (app.lifecycle.status === 'stopping') reply.header('Connection', 'close');
+  });
   // onClose runs once the server has stopped and the requests in flight are done.
   app.addHook('onClose', async () => {
     for (const fn of close ?? []) {
