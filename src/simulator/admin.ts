@@ -24,15 +24,29 @@ export interface SimSnapshot {
   webhook_endpoints: Array<Omit<WebhookEndpoint, 'secret'>>;
 }
 
-export function snapshot(state: SimState): SimSnapshot {
-  const refunds = state.refunds.newestFirst();
+export function intentTruth(state: SimState, id: string, refunds?: WireRefund[]): IntentTruth | undefined {
+  const r = state.intents.get(id);
+  if (!r) return undefined;
   return {
-    payment_intents: state.intents.newestFirst().map((r) => ({
-      payment_intent: r.pi,
-      captures: r.captures,
-      charge: r.pi.latest_charge ? (state.charges.get(r.pi.latest_charge) ?? null) : null,
-      refunds: refunds.filter((x) => x.payment_intent === r.pi.id),
-    })),
+    payment_intent: r.pi,
+    captures: r.captures,
+    charge: r.pi.latest_charge ? (state.charges.get(r.pi.latest_charge) ?? null) : null,
+    refunds: refunds ?? state.refunds.newestFirst().filter((x) => x.payment_intent === id),
+  };
+}
+
+export function snapshot(state: SimState): SimSnapshot {
+  const byIntent = new Map<string, WireRefund[]>();
+  for (const refund of state.refunds.newestFirst()) {
+    const list = byIntent.get(refund.payment_intent) ?? [];
+    list.push(refund);
+    byIntent.set(refund.payment_intent, list);
+  }
+  return {
+    payment_intents: state.intents
+      .newestFirst()
+      .map((r) => intentTruth(state, r.pi.id, byIntent.get(r.pi.id) ?? []))
+      .filter((t): t is IntentTruth => t !== undefined),
     event_count: state.events.size(),
     webhook_endpoints: state.endpoints.newestFirst().map(({ secret: _secret, ...rest }) => rest),
   };
@@ -59,7 +73,7 @@ export function registerAdminRoutes(
   const { state, faults, webhooks } = deps;
   app.get('/_sim/state', async () => snapshot(state));
   app.get<{ Params: { id: string } }>('/_sim/payment_intents/:id', async (req, reply) => {
-    const found = snapshot(state).payment_intents.find((t) => t.payment_intent.id === req.params.id);
+    const found = intentTruth(state, req.params.id);
     return found ?? reply.code(404).send({ error: { type: 'invalid_request_error', message: 'not found' } });
   });
   app.get('/_sim/faults', async () => faults.config);

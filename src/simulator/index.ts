@@ -3,7 +3,14 @@
  * (`new Stripe(key, { host, port, protocol: 'http' })`) works unchanged. See docs/simulator.md.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { addEndpoint, type IntentTruth, registerAdminRoutes, type SimSnapshot, snapshot } from './admin.js';
+import {
+  addEndpoint,
+  type IntentTruth,
+  intentTruth,
+  registerAdminRoutes,
+  type SimSnapshot,
+  snapshot,
+} from './admin.js';
 import { type Deferrer, makeContext } from './context.js';
 import { SimError } from './errors.js';
 import { type FaultConfig, FaultInjector, type FaultOptions } from './faults.js';
@@ -118,7 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     webhooks,
     snapshot: () => snapshot(state),
-    intent: (id) => snapshot(state).payment_intents.find((t) => t.payment_intent.id === id),
+    intent: (id) => intentTruth(state, id),
     capturesOf: (id) => state.intents.get(id)?.captures ?? 0,
     configureFaults: (o, reset = false) => faults.configure(o, reset),
     addWebhookEndpoint: (input) => addEndpoint(state, input),

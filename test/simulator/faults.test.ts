@@ -112,6 +112,12 @@ describe('simulator fault injection', () => {
       const [truth] = s.snapshot().payment_intents;
       assert.equal(truth?.payment_intent.status, 'succeeded');
       assert.equal(truth?.payment_intent.metadata.paystream_payment_id, `timeout-${mode}`);
+      const seen = await p.retrievePayment(truth?.payment_intent.id ?? '');
+      assert.equal(
+        seen.outcome === 'ok' && seen.value.status,
+        'succeeded',
+        'retrieve shows the processed payment',
+      );
       const retried = await p.createPayment(req);
       assert.equal(retried.outcome === 'ok' && retried.value.id, truth?.payment_intent.id);
       assert.equal(s.capturesOf(truth?.payment_intent.id ?? ''), 1);
