@@ -91,6 +91,36 @@ export async function measure(op: Operation, o: LoadOptions): Promise<Summary> {
   };
 }
 
+/**
+ * Like measure() for several operations, but run r of every operation happens before run r+1 of
+ * any: a slow patch of a shared machine then hits all of them alike, so their ratio holds.
+ */
+export async function measureInterleaved<K extends string>(
+  ops: Record<K, Operation>,
+  o: LoadOptions,
+): Promise<Record<K, Summary>> {
+  const keys = Object.keys(ops) as K[];
+  const seqs = new Map(keys.map((k) => [k, { next: 0 }]));
+  const runs = new Map<K, RunResult[]>(keys.map((k) => [k, []]));
+  for (const k of keys) {
+    if (o.warmup) await runOnce(ops[k], { concurrency: o.concurrency, count: o.warmup }, seqs.get(k));
+  }
+  for (let r = 0; r < (o.runs ?? 3); r++) {
+    for (const k of keys) runs.get(k)!.push(await runOnce(ops[k], o, seqs.get(k)));
+  }
+  const out = {} as Record<K, Summary>;
+  for (const k of keys) {
+    const rs = runs.get(k)!;
+    out[k] = {
+      runs: rs,
+      opsPerSec: median(rs.map((x) => x.opsPerSec)),
+      p50Ms: median(rs.map((x) => x.p50Ms)),
+      p99Ms: median(rs.map((x) => x.p99Ms)),
+    };
+  }
+  return out;
+}
+
 /** One line of a benchmark table; `baseline` is the reference measured in the same run. */
 export interface Row {
   name: string;
