@@ -84,7 +84,7 @@ describe('OpenAPI and docs', () => {
     const doc = res.json();
     assert.equal(doc.openapi, '3.1.0');
     const ops = Object.entries(
-      doc.paths as Record<string, Record<string, { responses?: object; requestBody?: any }>>,
+      doc.paths as Record<string, Record<string, { responses?: object; requestBody?: unknown }>>,
     );
     const expected = [
       ['post', '/v1/payments'],
