@@ -66,6 +66,18 @@ export function addEndpoint(
   return endpoint;
 }
 
+type EndpointBody = { url?: string; secret?: string; enabled_events?: string[] } | undefined;
+
+function endpointFromBody(state: SimState, body: EndpointBody): WebhookEndpoint | null {
+  const { url, secret, enabled_events } = body ?? {};
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return null;
+  const input: { url: string; secret?: string; enabledEvents?: string[] } = { url };
+  if (secret !== undefined) input.secret = secret;
+  if (enabled_events !== undefined) input.enabledEvents = enabled_events;
+  // Like Stripe, the secret is shown once, to whoever creates the endpoint.
+  return addEndpoint(state, input);
+}
+
 export function registerAdminRoutes(
   app: FastifyInstance,
   deps: { state: SimState; faults: FaultInjector; webhooks: WebhookDispatcher },
@@ -87,20 +99,13 @@ export function registerAdminRoutes(
         .send({ error: { type: 'invalid_request_error', message: (e as Error).message } });
     }
   });
-  app.post<{ Body: { url?: string; secret?: string; enabled_events?: string[] } }>(
-    '/_sim/webhook_endpoints',
-    async (req, reply) => {
-      const { url, secret, enabled_events } = req.body ?? {};
-      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
-        return reply.code(400).send({ error: { type: 'invalid_request_error', message: 'url is required' } });
-      }
-      const input: { url: string; secret?: string; enabledEvents?: string[] } = { url };
-      if (secret !== undefined) input.secret = secret;
-      if (enabled_events !== undefined) input.enabledEvents = enabled_events;
-      // Like Stripe, the secret is shown once, to whoever creates the endpoint.
-      return addEndpoint(state, input);
-    },
-  );
+  app.post<{ Body: EndpointBody }>('/_sim/webhook_endpoints', async (req, reply) => {
+    const created = endpointFromBody(state, req.body);
+    return (
+      created ??
+      reply.code(400).send({ error: { type: 'invalid_request_error', message: 'url is required' } })
+    );
+  });
   app.get('/_sim/webhook_deliveries', async () => ({ data: webhooks.attempts }));
   // Forgets every object, event and idempotency key; webhook endpoints and faults stay.
   app.post('/_sim/reset', async () => {

@@ -4,6 +4,23 @@ import type { SimContext } from './context.js';
 import { newId } from './ids.js';
 import type { WireCharge, WirePaymentIntent } from './objects.js';
 
+function outcomeOf(decline: CardDecline | null): WireCharge['outcome'] {
+  if (!decline) {
+    return {
+      type: 'authorized',
+      network_status: 'approved_by_network',
+      reason: null,
+      seller_message: 'Payment complete.',
+    };
+  }
+  return {
+    type: 'issuer_declined',
+    network_status: 'declined_by_network',
+    reason: decline.declineCode,
+    seller_message: 'The bank did not return any further details with this decline.',
+  };
+}
+
 export function createCharge(
   ctx: SimContext,
   pi: WirePaymentIntent,
@@ -24,19 +41,7 @@ export function createCharge(
     failure_message: decline?.message ?? null,
     livemode: false,
     metadata: { ...pi.metadata },
-    outcome: decline
-      ? {
-          type: 'issuer_declined',
-          network_status: 'declined_by_network',
-          reason: decline.declineCode,
-          seller_message: 'The bank did not return any further details with this decline.',
-        }
-      : {
-          type: 'authorized',
-          network_status: 'approved_by_network',
-          reason: null,
-          seller_message: 'Payment complete.',
-        },
+    outcome: outcomeOf(decline),
     paid: !decline,
     payment_intent: pi.id,
     payment_method: paymentMethod,

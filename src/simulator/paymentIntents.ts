@@ -48,7 +48,7 @@ function checkPaymentMethod(pm: string): void {
   }
 }
 
-export function createIntent(ctx: SimContext, params: FormObject): WirePaymentIntent {
+function readCreate(params: FormObject) {
   const amount = optInt(params, 'amount', 1);
   if (amount === undefined)
     throw invalidParam('Missing required param: amount.', 'amount', 'parameter_missing');
@@ -59,12 +59,18 @@ export function createIntent(ctx: SimContext, params: FormObject): WirePaymentIn
   const pm = optString(params, 'payment_method');
   if (pm) checkPaymentMethod(pm);
   const confirm = optBool(params, 'confirm') ?? false;
-  if (confirm && !pm)
+  if (confirm && !pm) {
     throw invalidParam(
       'You must provide a payment_method to confirm.',
       'payment_method',
       'parameter_missing',
     );
+  }
+  return { amount, currency, pm, confirm };
+}
+
+export function createIntent(ctx: SimContext, params: FormObject): WirePaymentIntent {
+  const { amount, currency, pm, confirm } = readCreate(params);
   const id = newId('pi');
   const pi: WirePaymentIntent = {
     id,
