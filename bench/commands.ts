@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { v7 as uuidv7 } from 'uuid';
 import type {
   EventStore,
   IdempotencyStore,
@@ -115,6 +116,27 @@ async function benchStore(name: string, store: Store): Promise<Row[]> {
     load,
   );
   const baseline = { name: 'store append', opsPerSec: storeOnly.opsPerSec };
+  // The same append a create makes (given id, idempotency record, outbox row) without load and
+  // decide: separates the store's cost of the side rows from the command path's own overhead.
+  const withSideRows = await measure((i) => {
+    const paymentId = newPaymentId();
+    const id = uuidv7();
+    return store.append(paymentStreamId(paymentId), [{ ...requested(paymentId, 12_500, 'automatic'), id }], {
+      expectedVersion: 'no_stream',
+      idempotency: {
+        key: `key_bench:side-${i}`,
+        requestHash: 'h'.repeat(64),
+        response: { version: 1, response: { paymentId } },
+      },
+      outbox: [
+        {
+          kind: 'provider.create_payment',
+          dedupKey: `provider.create_payment:${id}`,
+          payload: { ...input, paymentId, idempotencyKey: id },
+        },
+      ],
+    });
+  }, load);
   const create = await measure((i) => service.createPayment(input, ctx('create', i)), load);
   // Capture/refund mix: each capture takes a fresh authorized payment (when the pool runs dry
   // the op refunds instead); refunds of 1.00 spread over 1,000 captured payments.
@@ -138,6 +160,7 @@ async function benchStore(name: string, store: Store): Promise<Row[]> {
   console.log(`${name}: capture/refund mix ran ${captures} captures and ${refunds} refunds`);
   return [
     toRow(`${name} store-only append`, load.concurrency, storeOnly),
+    toRow(`${name} append + idempotency + outbox`, load.concurrency, withSideRows, baseline),
     toRow(`${name} createPayment`, load.concurrency, create, baseline),
     toRow(`${name} capture/refund mix`, load.concurrency, mix, baseline),
   ];

@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { ConcurrencyError } from '../shared/errors.js';
+import type { AggregateCache } from './aggregateCache.js';
 import {
   type AppendOptions,
   type EventMetadata,
@@ -65,6 +66,14 @@ export interface HandleCommandOptions<C, E extends DomainEvent, S> {
    * the same transaction, still turns a duplicate into a replay; a conflict re-loads as usual.
    */
   newStream?: boolean;
+  /**
+   * Default true: look the idempotency key up before loading. False: only when the command does
+   * not append (refused, nothing to do, If-Match conflict); an append relies on the store's key
+   * check in its own transaction. Same results, one read fewer on the common path.
+   */
+  lookupKeyFirst?: boolean;
+  /** Loaded states by stream (see aggregateCache.ts); updated after each append. */
+  cache?: AggregateCache<S>;
   /** Re-tries after a conflict; default 5. */
   maxRetries?: number;
   newEventId?: () => string;
@@ -87,25 +96,56 @@ export interface CommandOutcome<E, S> {
   response: unknown;
 }
 
+async function recordedReplay<C, E extends DomainEvent, S>(
+  opts: HandleCommandOptions<C, E, S>,
+  idem: { key: string; requestHash: string },
+): Promise<CommandOutcome<E, S> | undefined> {
+  if (!opts.store.getIdempotencyRecord) throw new TypeError('the store does not support idempotency keys');
+  const record = await opts.store.getIdempotencyRecord(idem.key);
+  return record ? replayFromRecord(record, idem.requestHash) : undefined;
+}
+
 export async function handleCommand<C, E extends DomainEvent, S>(
   opts: HandleCommandOptions<C, E, S>,
 ): Promise<CommandOutcome<E, S>> {
   const idem = opts.idempotency;
-  if (idem && !opts.newStream) {
-    if (!opts.store.getIdempotencyRecord) throw new TypeError('the store does not support idempotency keys');
-    const record = await opts.store.getIdempotencyRecord(idem.key);
-    if (record) return replayFromRecord(record, idem.requestHash);
+  const lookupFirst = idem !== undefined && opts.lookupKeyFirst !== false && !opts.newStream;
+  if (lookupFirst) {
+    const replay = await recordedReplay(opts, idem);
+    if (replay) return replay;
   }
+  let outcome: CommandOutcome<E, S>;
+  try {
+    outcome = await decideWithRetries(opts);
+  } catch (e) {
+    if (idem && e instanceof IdempotencyKeyExistsError) return replayFromRecord(e.record, idem.requestHash);
+    // Looked up late: a replay whose command would now be refused (or conflict with If-Match).
+    if (idem && !lookupFirst) {
+      const replay = await recordedReplay(opts, idem);
+      if (replay) return replay;
+    }
+    throw e;
+  }
+  // Nothing appended means the store never checked the key: a replay may look like a no-op.
+  if (idem && !lookupFirst && outcome.events.length === 0)
+    return (await recordedReplay(opts, idem)) ?? outcome;
+  return outcome;
+}
+
+async function decideWithRetries<C, E extends DomainEvent, S>(
+  opts: HandleCommandOptions<C, E, S>,
+): Promise<CommandOutcome<E, S>> {
   const maxRetries = opts.maxRetries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
       return await attemptOnce(opts, opts.newStream === true && attempt === 0);
     } catch (e) {
-      if (idem && e instanceof IdempotencyKeyExistsError) return replayFromRecord(e.record, idem.requestHash);
       const retry =
         e instanceof ConcurrencyError && opts.expectedVersion === undefined && attempt < maxRetries;
       if (!retry) throw e;
-      // Jitter spreads the re-tries of writers that collided on the same stream.
+      // The cached state (if any) is behind: drop it. Jitter spreads the re-tries of writers
+      // that collided on the same stream.
+      opts.cache?.delete(opts.streamId);
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
   }
@@ -147,6 +187,12 @@ async function attemptOnce<C, E extends DomainEvent, S>(
   }));
   const result = await opts.store.append(opts.streamId, newEvents, appendOptions);
   const outcome = { ...base, version, checkpoint: result.checkpoint, globalPosition: result.globalPosition };
+  opts.cache?.set(opts.streamId, {
+    state,
+    version,
+    checkpoint: outcome.checkpoint,
+    globalPosition: outcome.globalPosition,
+  });
   await maybeSnapshot(opts, loaded.version, outcome);
   return outcome;
 }

@@ -2,6 +2,7 @@
  * Loading a stream's state: the latest snapshot of the expected shape, then the tail read from
  * snapshot.version + 1, upcast on read and folded with the decider's evolve.
  */
+import type { AggregateCache } from './aggregateCache.js';
 import type { EventStore, SnapshotStore } from './eventStore.js';
 import type { UpcasterRegistry } from './upcasting.js';
 
@@ -24,6 +25,8 @@ export interface LoadOptions<E extends DomainEvent, S> {
   streamId: string;
   upcasters?: UpcasterRegistry;
   snapshotSchemaVersion?: number;
+  /** Checked before the snapshot store; the tail after the cached version is still read. */
+  cache?: AggregateCache<S>;
 }
 
 export interface LoadedAggregate<S> {
@@ -51,14 +54,18 @@ async function loadEnvelope<E extends DomainEvent, S>(
   }
 }
 
+async function startingPoint<E extends DomainEvent, S>(opts: LoadOptions<E, S>) {
+  const cached = opts.cache?.get(opts.streamId);
+  if (cached) return cached;
+  const snap = await loadEnvelope(opts);
+  if (snap) return { ...snap.envelope, version: snap.version };
+  return { state: opts.decider.initialState(), version: 0, checkpoint: '', globalPosition: 0 };
+}
+
 export async function loadAggregate<E extends DomainEvent, S>(
   opts: LoadOptions<E, S>,
 ): Promise<LoadedAggregate<S>> {
-  const snap = await loadEnvelope(opts);
-  let state = snap ? snap.envelope.state : opts.decider.initialState();
-  let version = snap?.version ?? 0;
-  let checkpoint = snap?.envelope.checkpoint ?? '';
-  let globalPosition = snap?.envelope.globalPosition ?? 0;
+  let { state, version, checkpoint, globalPosition } = await startingPoint(opts);
   const tail = await opts.store.readStream(opts.streamId, { from: version + 1 });
   for (const raw of tail) {
     const e = opts.upcasters ? opts.upcasters.upcast(raw) : raw;
@@ -68,5 +75,6 @@ export async function loadAggregate<E extends DomainEvent, S>(
     checkpoint = e.checkpoint;
     globalPosition = e.globalPosition;
   }
+  if (tail.length > 0) opts.cache?.set(opts.streamId, { state, version, checkpoint, globalPosition });
   return { state, version, checkpoint, globalPosition, tailLength: tail.length };
 }

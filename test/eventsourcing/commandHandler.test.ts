@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
+import { createAggregateCache } from '../../src/eventsourcing/aggregateCache.js';
 import { type Decider, handleCommand } from '../../src/eventsourcing/commandHandler.js';
 import type { Snapshot, SnapshotStore } from '../../src/eventsourcing/eventStore.js';
 import { loadAggregate } from '../../src/eventsourcing/loadAggregate.js';
@@ -177,5 +178,33 @@ describe('snapshots', () => {
     const ms = performance.now() - started;
     assert.deepEqual([loaded.version, loaded.state, loaded.tailLength], [10_000, { total: 10_000 }, 10]);
     assert.ok(ms < 50, `loaded in ${ms.toFixed(2)} ms`);
+  });
+});
+
+describe('aggregate cache', () => {
+  test('a cached state skips the snapshot read; a stale one catches up from the tail', async () => {
+    const store = new MemoryEventStore();
+    let snapshotReads = 0;
+    const snapshots: SnapshotStore = {
+      loadSnapshot: (id) => {
+        snapshotReads++;
+        return store.loadSnapshot(id);
+      },
+      saveSnapshot: (s) => store.saveSnapshot(s),
+    };
+    const cache = createAggregateCache<{ total: number }>();
+    await add(store, 1, { cache, snapshots });
+    await add(store, 10); // another writer, without the cache
+    const third = await add(store, 100, { cache, snapshots });
+    assert.deepEqual([third.version, third.state], [3, { total: 111 }]);
+    assert.equal(snapshotReads, 1, 'only the first load read the snapshot store');
+    assert.deepEqual(cache.get('counter-1')?.state, { total: 111 });
+  });
+
+  test('the cache never goes back to an older version', () => {
+    const cache = createAggregateCache<number>();
+    cache.set('s', { state: 2, version: 2, checkpoint: '2', globalPosition: 2 });
+    cache.set('s', { state: 1, version: 1, checkpoint: '1', globalPosition: 1 });
+    assert.equal(cache.get('s')?.version, 2);
   });
 });

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { type Decider, handleCommand } from '../../src/eventsourcing/commandHandler.js';
 import { pruneIdempotencyKeys } from '../../src/eventsourcing/idempotency.js';
 import { MemoryEventStore } from '../../src/eventsourcing/memory/memoryEventStore.js';
+import { PaystreamError } from '../../src/shared/errors.js';
 
 type E = { type: 'Added'; data: { n: number } };
 const counter: Decider<{ n: number }, E, number> = {
@@ -76,5 +77,58 @@ describe('command idempotency', () => {
     assert.equal(await pruneIdempotencyKeys(store, hours(25)), 1);
     assert.equal(await store.getIdempotencyRecord('actor:k1'), undefined);
     await assert.rejects(pruneIdempotencyKeys(store, hours(25), 1), RangeError);
+  });
+});
+
+describe('command idempotency with the key looked up late (lookupKeyFirst: false)', () => {
+  type C = { type: 'Set'; to: number };
+  // Setting the value it already has does nothing; setting below the current value is refused.
+  const setter: Decider<C, { type: 'Set'; data: { to: number } }, number> = {
+    initialState: () => 0,
+    evolve: (_s, e) => e.data.to,
+    decide: (c, s) => {
+      if (c.to < s) throw new PaystreamError('PAY_INVALID_TRANSITION', 'lower');
+      return c.to === s ? [] : [{ type: 'Set', data: { to: c.to } }];
+    },
+  };
+  const lazy = (store: MemoryEventStore, to: number, requestHash = `h${to}`, key = 'k1') =>
+    handleCommand({
+      store,
+      decider: setter,
+      streamId: 's-1',
+      command: { type: 'Set', to },
+      idempotency: { key, requestHash },
+      lookupKeyFirst: false,
+      response: ({ state }) => ({ state }),
+    });
+
+  test('a replay whose command now does nothing, or is refused, returns the stored result', async () => {
+    const store = new MemoryEventStore();
+    const first = await lazy(store, 5);
+    const noop = await lazy(store, 5);
+    await handleCommand({ store, decider: setter, streamId: 's-1', command: { type: 'Set', to: 9 } });
+    const refusedNow = await lazy(store, 5);
+    for (const r of [noop, refusedNow]) {
+      assert.deepEqual([r.replayed, r.response, r.checkpoint], [true, { state: 5 }, first.checkpoint]);
+    }
+    assert.equal(await store.streamVersion('s-1'), 2);
+  });
+
+  test('a replay that would append again is caught by the store; another hash is a mismatch', async () => {
+    const store = new MemoryEventStore();
+    const run = (requestHash: string) =>
+      handleCommand({
+        store,
+        decider: counter,
+        streamId: 's-1',
+        command: { n: 1 },
+        idempotency: { key: 'k1', requestHash },
+        lookupKeyFirst: false,
+      });
+    const [a, b] = await Promise.all([run('h'), run('h')]);
+    const again = await run('h');
+    assert.deepEqual([a.replayed, b.replayed, again.replayed], [false, true, true]);
+    await assert.rejects(run('other'), { code: 'PAY_IDEMPOTENCY_MISMATCH' });
+    assert.equal(await store.streamVersion('s-1'), 1);
   });
 });

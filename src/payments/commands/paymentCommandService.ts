@@ -15,6 +15,7 @@ import {
   type PaymentCommandDeps,
   type PaymentCommandOutcome,
   runPaymentCommand,
+  withDefaultCache,
 } from './runPaymentCommand.js';
 import { validateCreatePayment, validateOptionalAmount, validateReason } from './validation.js';
 
@@ -30,7 +31,11 @@ function assertPaymentId(paymentId: string): void {
 }
 
 export class EventSourcedPaymentCommandService implements PaymentCommandService {
-  constructor(private readonly deps: PaymentCommandDeps) {}
+  private readonly deps: PaymentCommandDeps;
+
+  constructor(deps: PaymentCommandDeps) {
+    this.deps = withDefaultCache(deps);
+  }
 
   async createPayment(input: CreatePaymentInput, ctx: CommandContext): Promise<CommandResult> {
     const valid = validateCreatePayment(input);

@@ -2,12 +2,18 @@
  * One payment command through the generic handler: the payment decider, its upcasters and
  * outbox mapping, metadata from the CommandContext, idempotency keys scoped by actor.
  */
+import { type AggregateCache, createAggregateCache } from '../../eventsourcing/aggregateCache.js';
 import { handleCommand } from '../../eventsourcing/commandHandler.js';
 import type { EventStore, IdempotencyStore, SnapshotStore } from '../../eventsourcing/eventStore.js';
 import { ConcurrencyError, isPaystreamError, NotFoundError, PaystreamError } from '../../shared/errors.js';
 import type { PaymentCommand } from '../domain/commands.js';
 import { paymentStreamId } from '../domain/events.js';
-import { outboxFor, PAYMENT_STATE_SCHEMA_VERSION, paymentDecider } from '../domain/payment.js';
+import {
+  outboxFor,
+  PAYMENT_STATE_SCHEMA_VERSION,
+  type PaymentState,
+  paymentDecider,
+} from '../domain/payment.js';
 import { paymentUpcasters } from '../domain/upcasters.js';
 import type { CommandContext, CommandResult } from '../services.js';
 import { requestHash } from './requestHash.js';
@@ -22,6 +28,17 @@ export interface PaymentCommandDeps {
   snapshotEvery?: number;
   /** Re-tries after a write conflict (not with If-Match); default 5. */
   maxRetries?: number;
+  /**
+   * Loaded payment states by stream (correct with other writers: the tail is always read).
+   * Default: one cache per service/recorder instance; false to always load from the store.
+   */
+  cache?: AggregateCache<PaymentState | null> | false;
+  /**
+   * Default false: the idempotency key is looked up only when a command does not append (the
+   * store checks it inside the append's transaction), saving a read per command. True: always
+   * look it up before loading. Results are the same.
+   */
+  lookupKeyFirst?: boolean;
 }
 
 export interface PaymentCommandRun {
@@ -78,6 +95,8 @@ export async function runPaymentCommand(
       // A create mints its payment id, so there is nothing to load.
       newStream: run.command.type === 'RequestPayment',
       outbox: outboxFor,
+      ...(deps.cache ? { cache: deps.cache } : {}),
+      lookupKeyFirst: deps.lookupKeyFirst ?? false,
       response: () => stored,
       upcasters: paymentUpcasters,
       snapshotEvery: deps.snapshotEvery ?? 100,
@@ -117,4 +136,9 @@ function translate(e: unknown, run: PaymentCommandRun): unknown {
 
 export function commandTime(deps: PaymentCommandDeps): string {
   return (deps.now?.() ?? new Date()).toISOString();
+}
+
+/** The deps with a cache of their own unless one is given (or turned off). */
+export function withDefaultCache(deps: PaymentCommandDeps): PaymentCommandDeps {
+  return deps.cache === undefined ? { ...deps, cache: createAggregateCache<PaymentState | null>() } : deps;
 }
