@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidParam } from './errors.js';
 import { listEvents, retrieveEvent } from './events.js';
+import { expand } from './expand.js';
 import { apiHandler, type Operation, type PipelineDeps } from './http.js';
 import {
   cancelIntent,
@@ -73,7 +74,7 @@ function checked(allowed: string[], op: Operation): Operation {
     if (unknown !== undefined) {
       throw invalidParam(`Received unknown parameter: ${unknown}`, unknown, 'parameter_unknown');
     }
-    return op(ctx, params, pathParams);
+    return expand(ctx.state, params, op(ctx, params, pathParams));
   };
 }
 

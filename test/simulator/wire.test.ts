@@ -142,6 +142,49 @@ describe('simulator wire format', () => {
     }
   });
 
+  it('lets exactly one of two concurrent captures with different keys take the money', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      capture_method: 'manual',
+    });
+    sim.configureFaults({ latencyMs: 100 });
+    try {
+      const results = await Promise.allSettled([
+        stripe.paymentIntents.capture(pi.id, {}, { idempotencyKey: 'race-a' }),
+        stripe.paymentIntents.capture(pi.id, {}, { idempotencyKey: 'race-b' }),
+      ]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.ok(rejected);
+      assert.equal((rejected.reason as Stripe.errors.StripeError).code, 'payment_intent_unexpected_state');
+    } finally {
+      sim.configureFaults({}, true);
+    }
+    assert.equal(sim.capturesOf(pi.id), 1);
+  });
+
+  it('expands latest_charge on request, with the captured and refunded amounts', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 800,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    await stripe.refunds.create({ payment_intent: pi.id, amount: 300 });
+    const expanded = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] });
+    const charge = expanded.latest_charge as Stripe.Charge;
+    assert.deepEqual([charge.object, charge.amount_captured, charge.amount_refunded], ['charge', 800, 300]);
+    const plain = await stripe.paymentIntents.retrieve(pi.id);
+    assert.equal(plain.latest_charge, charge.id, 'the stored intent keeps the id');
+    const listed = await stripe.paymentIntents.list({ limit: 1, expand: ['data.latest_charge'] });
+    const first = listed.data[0];
+    assert.ok(first);
+    assert.equal((first.latest_charge as Stripe.Charge).object, 'charge');
+  });
+
   it('forgets idempotency keys after 24 hours', async () => {
     const params = { amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
     const a = await stripe.paymentIntents.create(params, { idempotencyKey: 'wire-ttl' });
