@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { inspect } from 'node:util';
 import { createMetrics, type Metrics } from '../../../src/observability/metrics.js';
 import type { CreatePaymentRequest } from '../../../src/payments/provider/port.js';
 import {
@@ -107,6 +108,12 @@ describe('StripeProvider', () => {
     }).retrievePayment('pi_x');
     assert.equal(r.outcome, 'retryable');
     assert.equal(r.outcome === 'retryable' && r.status, null);
+  });
+
+  it('keeps the API key out of anything a logger could print', () => {
+    const p = provider({ apiKey: 'sk_test_neverprintme' });
+    assert.ok(!inspect(p, { depth: 20, showHidden: true }).includes('neverprintme'));
+    assert.ok(!JSON.stringify(p).includes('neverprintme'));
   });
 
   it('maps a wrong API key to permanent 401 without revealing the key', async () => {

@@ -37,7 +37,9 @@ const REFUND_REASONS = new Set(['duplicate', 'fraudulent', 'requested_by_custome
 const MAX_REFUNDS = 10_000;
 
 export class StripeProvider implements PaymentProvider {
-  private readonly stripe: Stripe;
+  // A #private field: util.inspect (and so a logger dumping this object) cannot reach the SDK
+  // client, which holds the API key.
+  readonly #stripe: Stripe;
   private readonly metrics: Metrics | undefined;
 
   constructor(options: StripeProviderOptions) {
@@ -49,7 +51,7 @@ export class StripeProvider implements PaymentProvider {
     if (options.host !== undefined) config.host = options.host;
     if (options.port !== undefined) config.port = options.port;
     if (options.protocol !== undefined) config.protocol = options.protocol;
-    this.stripe = new Stripe(options.apiKey, config);
+    this.#stripe = new Stripe(options.apiKey, config);
     this.metrics = options.metrics;
   }
 
@@ -67,7 +69,7 @@ export class StripeProvider implements PaymentProvider {
     if (req.customer) params.customer = req.customer;
     if (req.description) params.description = req.description;
     return this.call('create_payment', async () => {
-      const pi = await this.stripe.paymentIntents.create(params, { idempotencyKey: req.idempotencyKey });
+      const pi = await this.#stripe.paymentIntents.create(params, { idempotencyKey: req.idempotencyKey });
       const failure = declineOf(pi);
       if (failure) return { outcome: 'declined', failure, payment: toProviderPayment(pi) };
       return { outcome: 'ok', value: toProviderPayment(pi) };
@@ -81,7 +83,7 @@ export class StripeProvider implements PaymentProvider {
     const params: Stripe.PaymentIntentCaptureParams = {};
     if (req.amountToCapture !== undefined) params.amount_to_capture = req.amountToCapture;
     return this.call('capture', async () => {
-      const pi = await this.stripe.paymentIntents.capture(providerPaymentId, params, {
+      const pi = await this.#stripe.paymentIntents.capture(providerPaymentId, params, {
         idempotencyKey: req.idempotencyKey,
       });
       return ok(toProviderPayment(pi));
@@ -98,7 +100,7 @@ export class StripeProvider implements PaymentProvider {
       params.cancellation_reason = req.reason as Stripe.PaymentIntentCancelParams.CancellationReason;
     }
     return this.call('cancel', async () => {
-      const pi = await this.stripe.paymentIntents.cancel(providerPaymentId, params, {
+      const pi = await this.#stripe.paymentIntents.cancel(providerPaymentId, params, {
         idempotencyKey: req.idempotencyKey,
       });
       return ok(toProviderPayment(pi));
@@ -121,26 +123,26 @@ export class StripeProvider implements PaymentProvider {
       params.reason = req.reason as Stripe.RefundCreateParams.Reason;
     }
     return this.call('refund', async () => {
-      const refund = await this.stripe.refunds.create(params, { idempotencyKey: req.idempotencyKey });
+      const refund = await this.#stripe.refunds.create(params, { idempotencyKey: req.idempotencyKey });
       return ok(toProviderRefund(refund));
     });
   }
 
   retrievePayment(providerPaymentId: string): Promise<ProviderResult<ProviderPayment>> {
     return this.call('retrieve_payment', async () =>
-      ok(toProviderPayment(await this.stripe.paymentIntents.retrieve(providerPaymentId))),
+      ok(toProviderPayment(await this.#stripe.paymentIntents.retrieve(providerPaymentId))),
     );
   }
 
   retrieveRefund(providerRefundId: string): Promise<ProviderResult<ProviderRefund>> {
     return this.call('retrieve_refund', async () =>
-      ok(toProviderRefund(await this.stripe.refunds.retrieve(providerRefundId))),
+      ok(toProviderRefund(await this.#stripe.refunds.retrieve(providerRefundId))),
     );
   }
 
   listRefunds(providerPaymentId: string): Promise<ProviderResult<ProviderRefund[]>> {
     return this.call('list_refunds', async () => {
-      const all = await this.stripe.refunds
+      const all = await this.#stripe.refunds
         .list({ payment_intent: providerPaymentId, limit: 100 })
         .autoPagingToArray({ limit: MAX_REFUNDS });
       return ok(all.map(toProviderRefund));
@@ -149,14 +151,14 @@ export class StripeProvider implements PaymentProvider {
 
   listPayments(req: ListRequest): Promise<Page<ProviderPayment>> {
     return this.call('list_payments', async () => {
-      const page = await this.stripe.paymentIntents.list(listParams(req));
+      const page = await this.#stripe.paymentIntents.list(listParams(req));
       return ok({ data: page.data.map(toProviderPayment), hasMore: page.has_more });
     });
   }
 
   listEvents(req: ListRequest): Promise<Page<ProviderEvent>> {
     return this.call('list_events', async () => {
-      const page = await this.stripe.events.list(listParams(req));
+      const page = await this.#stripe.events.list(listParams(req));
       return ok({ data: page.data.map(toProviderEvent), hasMore: page.has_more });
     });
   }
