@@ -2,8 +2,8 @@
  * Loading a stream's state: the latest snapshot of the expected shape, then the tail read from
  * snapshot.version + 1, upcast on read and folded with the decider's evolve.
  */
-import type { AggregateCache } from './aggregateCache.js';
-import type { EventStore, SnapshotStore } from './eventStore.js';
+import type { AggregateCache, CachedAggregate } from './aggregateCache.js';
+import type { EventStore, RecordedEvent, SnapshotStore } from './eventStore.js';
 import type { UpcasterRegistry } from './upcasting.js';
 
 export interface DomainEvent {
@@ -27,6 +27,8 @@ export interface LoadOptions<E extends DomainEvent, S> {
   snapshotSchemaVersion?: number;
   /** Checked before the snapshot store; the tail after the cached version is still read. */
   cache?: AggregateCache<S>;
+  /** The snapshot interval: streams shorter than this are read without asking for a snapshot. Default 100. */
+  snapshotEvery?: number;
 }
 
 export interface LoadedAggregate<S> {
@@ -36,7 +38,7 @@ export interface LoadedAggregate<S> {
   /** Of the stream's last event; '' / 0 when the stream does not exist. */
   checkpoint: string;
   globalPosition: number;
-  /** Events folded after the snapshot (or from the start). */
+  /** Events folded after the starting point (cached state, snapshot or the start). */
   tailLength: number;
 }
 
@@ -54,20 +56,17 @@ async function loadEnvelope<E extends DomainEvent, S>(
   }
 }
 
-async function startingPoint<E extends DomainEvent, S>(opts: LoadOptions<E, S>) {
-  const cached = opts.cache?.get(opts.streamId);
-  if (cached) return cached;
-  const snap = await loadEnvelope(opts);
-  if (snap) return { ...snap.envelope, version: snap.version };
-  return { state: opts.decider.initialState(), version: 0, checkpoint: '', globalPosition: 0 };
+interface Fold<S> extends CachedAggregate<S> {
+  folded: number;
 }
 
-export async function loadAggregate<E extends DomainEvent, S>(
+function fold<E extends DomainEvent, S>(
   opts: LoadOptions<E, S>,
-): Promise<LoadedAggregate<S>> {
-  let { state, version, checkpoint, globalPosition } = await startingPoint(opts);
-  const tail = await opts.store.readStream(opts.streamId, { from: version + 1 });
-  for (const raw of tail) {
+  acc: Fold<S>,
+  events: RecordedEvent[],
+): Fold<S> {
+  let { state, version, checkpoint, globalPosition } = acc;
+  for (const raw of events) {
     const e = opts.upcasters ? opts.upcasters.upcast(raw) : raw;
     // A recorded event has `type` and `data`: the decider's event shape, without copying.
     state = opts.decider.evolve(state, e as unknown as E);
@@ -75,6 +74,51 @@ export async function loadAggregate<E extends DomainEvent, S>(
     checkpoint = e.checkpoint;
     globalPosition = e.globalPosition;
   }
-  if (tail.length > 0) opts.cache?.set(opts.streamId, { state, version, checkpoint, globalPosition });
-  return { state, version, checkpoint, globalPosition, tailLength: tail.length };
+  return { state, version, checkpoint, globalPosition, folded: acc.folded + events.length };
+}
+
+/**
+ * Without a cached state: most streams are shorter than the snapshot interval and never have a
+ * snapshot, so read the stream's first `snapshotEvery` events first (one round trip) and consult
+ * the snapshot store only when the stream is longer.
+ */
+async function fromStore<E extends DomainEvent, S>(opts: LoadOptions<E, S>): Promise<Fold<S>> {
+  const empty = {
+    state: opts.decider.initialState(),
+    version: 0,
+    checkpoint: '',
+    globalPosition: 0,
+    folded: 0,
+  };
+  const probe = opts.snapshotEvery ?? 100;
+  const read = (from: number) => opts.store.readStream(opts.streamId, { from });
+  if (!opts.snapshots || probe <= 0) {
+    const snap = await loadEnvelope(opts);
+    const start = snap ? { ...snap.envelope, version: snap.version, folded: 0 } : empty;
+    return fold(opts, start, await read(start.version + 1));
+  }
+  const head = await opts.store.readStream(opts.streamId, { from: 1, limit: probe });
+  if (head.length < probe) return fold(opts, empty, head);
+  const snap = await loadEnvelope(opts);
+  if (snap && snap.version >= head.length) {
+    return fold(opts, { ...snap.envelope, version: snap.version, folded: 0 }, await read(snap.version + 1));
+  }
+  const afterHead = fold(opts, empty, head);
+  return fold(opts, afterHead, await read(afterHead.version + 1));
+}
+
+export async function loadAggregate<E extends DomainEvent, S>(
+  opts: LoadOptions<E, S>,
+): Promise<LoadedAggregate<S>> {
+  const cached = opts.cache?.get(opts.streamId);
+  const acc = cached
+    ? fold(
+        opts,
+        { ...cached, folded: 0 },
+        await opts.store.readStream(opts.streamId, { from: cached.version + 1 }),
+      )
+    : await fromStore(opts);
+  const { state, version, checkpoint, globalPosition } = acc;
+  if (acc.folded > 0) opts.cache?.set(opts.streamId, { state, version, checkpoint, globalPosition });
+  return { state, version, checkpoint, globalPosition, tailLength: acc.folded };
 }

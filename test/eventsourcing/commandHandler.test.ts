@@ -129,7 +129,13 @@ describe('snapshots', () => {
     const snap = await store.loadSnapshot('counter-1');
     assert.equal(snap?.version, 6);
     assert.deepEqual((snap?.state as { state: unknown } | undefined)?.state, { total: 6 });
-    const loaded = await loadAggregate({ store, snapshots: store, decider: counter, streamId: 'counter-1' });
+    const loaded = await loadAggregate({
+      store,
+      snapshots: store,
+      decider: counter,
+      streamId: 'counter-1',
+      snapshotEvery: 3,
+    });
     assert.deepEqual([loaded.state, loaded.version, loaded.tailLength], [{ total: 7 }, 7, 1]);
   });
 
@@ -154,6 +160,27 @@ describe('snapshots', () => {
     };
     const r = await add(store, 1, { snapshots: broken, snapshotEvery: 1 });
     assert.deepEqual([r.version, r.state], [5, { total: 5 }]);
+  });
+
+  test('a stream shorter than the snapshot interval is read without asking for a snapshot', async () => {
+    const store = new MemoryEventStore();
+    let snapshotReads = 0;
+    const snapshots: SnapshotStore = {
+      loadSnapshot: (id) => {
+        snapshotReads++;
+        return store.loadSnapshot(id);
+      },
+      saveSnapshot: (s) => store.saveSnapshot(s),
+    };
+    for (let i = 0; i < 5; i++) await add(store, 1, { snapshots, snapshotEvery: 10 });
+    const loaded = await loadAggregate({
+      store,
+      snapshots,
+      decider: counter,
+      streamId: 'counter-1',
+      snapshotEvery: 10,
+    });
+    assert.deepEqual([loaded.state, loaded.version, snapshotReads], [{ total: 5 }, 5, 0]);
   });
 
   test('a 10,000-event stream loads from a snapshot in well under 50 ms', async () => {
@@ -193,12 +220,15 @@ describe('aggregate cache', () => {
       saveSnapshot: (s) => store.saveSnapshot(s),
     };
     const cache = createAggregateCache<{ total: number }>();
-    await add(store, 1, { cache, snapshots });
-    await add(store, 10); // another writer, without the cache
-    const third = await add(store, 100, { cache, snapshots });
-    assert.deepEqual([third.version, third.state], [3, { total: 111 }]);
-    assert.equal(snapshotReads, 1, 'only the first load read the snapshot store');
-    assert.deepEqual(cache.get('counter-1')?.state, { total: 111 });
+    const cached = { cache, snapshots, snapshotEvery: 1 };
+    await add(store, 1);
+    await add(store, 10);
+    await add(store, 100, cached);
+    await add(store, 1000); // another writer, without the cache
+    const last = await add(store, 10000, cached);
+    assert.deepEqual([last.version, last.state], [5, { total: 11111 }]);
+    assert.equal(snapshotReads, 1, 'only the first cached load read the snapshot store');
+    assert.deepEqual(cache.get('counter-1')?.state, { total: 11111 });
   });
 
   test('the cache never goes back to an older version', () => {

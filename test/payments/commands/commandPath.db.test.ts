@@ -78,6 +78,7 @@ function suite(name: string, open: () => Promise<Opened>) {
           decider: paymentDecider,
           streamId,
           upcasters: paymentUpcasters,
+          snapshotEvery: 4,
         });
         assert.ok(loaded.tailLength < all.length, 'a snapshot was used');
         assert.deepStrictEqual(loaded.state, foldPayment(all));
