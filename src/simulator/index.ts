@@ -94,7 +94,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     nowMs,
   );
   const idempotency = new IdempotencyGuard(state, nowMs);
-  for (const e of options.webhookEndpoints ?? []) addEndpoint(state, e);
+  // A restored SQLite state already has them: adding again would deliver every event twice.
+  const known = new Set(state.endpoints.newestFirst().map((e) => e.url));
+  for (const e of options.webhookEndpoints ?? []) if (!known.has(e.url)) addEndpoint(state, e);
   const app = buildApp();
   const onEvent = (event: WireEvent) => webhooks.enqueue(event);
   const timers = new Set<NodeJS.Timeout>();

@@ -21,7 +21,10 @@ function sdk(sim: Simulator): Stripe {
 describe('simulator SQLite persistence', () => {
   it('keeps intents, refunds, events, idempotency keys and capture counts across a restart', async () => {
     const sqlitePath = join(dir, 'sim.db');
-    const first = await startSimulator({ sqlitePath });
+    const webhookEndpoints = [
+      { url: 'http://127.0.0.1:9/hooks', secret: 'whsec_p', enabledEvents: ['none'] },
+    ];
+    const first = await startSimulator({ sqlitePath, webhookEndpoints });
     const params = {
       amount: 2500,
       currency: 'usd',
@@ -35,7 +38,7 @@ describe('simulator SQLite persistence', () => {
     const eventsBefore = (await sdk(first).events.list({ limit: 100 })).data.map((e) => e.id);
     await first.close();
 
-    const second = await startSimulator({ sqlitePath });
+    const second = await startSimulator({ sqlitePath, webhookEndpoints });
     try {
       const stripe = sdk(second);
       const again = await stripe.paymentIntents.retrieve(pi.id);
@@ -47,6 +50,7 @@ describe('simulator SQLite persistence', () => {
       const replay = await stripe.paymentIntents.create(params, { idempotencyKey: 'persist-1' });
       assert.equal(replay.id, pi.id);
       assert.equal(second.capturesOf(pi.id), 1);
+      assert.equal(second.snapshot().webhook_endpoints.length, 1, 'configured endpoints are not added twice');
       const next = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
       const newest = (await stripe.paymentIntents.list({ limit: 1 })).data[0];
       assert.equal(newest?.id, next.id, 'new objects sort after restored ones');
