@@ -15,9 +15,10 @@ async function unchanged(
   fn: () => Promise<unknown>,
   check: (e: unknown) => boolean,
 ) {
-  const head = await ctx.store.head();
   await assert.rejects(fn(), check);
-  assert.deepEqual(await ctx.store.head(), head);
+  // Stream reads, not head(): a gap-safe head may legitimately move on while earlier commits become visible.
+  assert.equal(await ctx.store.streamVersion(`${ctx.ns}a`), count);
+  assert.equal(await ctx.store.streamVersion(`${ctx.ns}b`), 0);
   assert.equal((await readMine(ctx)).length, count);
 }
 
@@ -28,7 +29,6 @@ export function replayCases(make: MakeContractStore): void {
         const s = `${ctx.ns}a`;
         const batch = withIds(3);
         const first = await ctx.store.append(s, batch, { expectedVersion: 'no_stream' });
-        const head = await ctx.store.head();
         for (const expectedVersion of ['no_stream', 0, 'any', 'stream_exists'] as const) {
           const again = await ctx.store.append(s, batch, { expectedVersion });
           assert.equal(again.written, false, `replay with ${expectedVersion}`);
@@ -37,8 +37,11 @@ export function replayCases(make: MakeContractStore): void {
           assert.equal(again.checkpoint, first.checkpoint);
           assert.equal(again.globalPosition, first.globalPosition);
         }
-        assert.deepEqual(await ctx.store.head(), head);
         assert.equal(await ctx.store.streamVersion(s), 3);
+        assert.deepEqual(
+          (await ctx.store.readStream(s)).map((e) => e.id),
+          batch.map((e) => e.id),
+        );
       }));
 
     it('a replay in the middle of a stream matches by position', () =>

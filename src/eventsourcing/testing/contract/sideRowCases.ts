@@ -30,7 +30,6 @@ export function sideRowCases(make: MakeContractStore): void {
       withStore(make, async (ctx) => {
         const input = idem(ctx, 'k1');
         await ctx.store.append(`${ctx.ns}a`, evs(1), { idempotency: input });
-        const head = await ctx.store.head();
         for (const stream of [`${ctx.ns}a`, `${ctx.ns}b`]) {
           await assert.rejects(
             ctx.store.append(stream, evs(1), { idempotency: { ...input, requestHash: 'other' } }),
@@ -44,7 +43,7 @@ export function sideRowCases(make: MakeContractStore): void {
             },
           );
         }
-        assert.deepEqual(await ctx.store.head(), head);
+        assert.equal(await ctx.store.streamVersion(`${ctx.ns}a`), 1);
         assert.equal(await ctx.store.streamVersion(`${ctx.ns}b`), 0);
       }));
 

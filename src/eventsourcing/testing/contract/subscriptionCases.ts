@@ -29,11 +29,15 @@ export function subscriptionCases(make: MakeContractStore): void {
         const first = await store.append(`${ns}a`, evs(3));
         const c = collector();
         const caught: string[] = [];
+        const caughtAgain = signal<string>();
         const sub = store.subscribe({
           after: start,
           streamPrefix: ns,
           handler: c.handler,
-          onCaughtUp: (cp) => caught.push(cp),
+          onCaughtUp: (cp) => {
+            caught.push(cp);
+            if (c.seen.length === 5) caughtAgain.resolve(cp);
+          },
         });
         await sub.caughtUp;
         assert.equal(c.seen.length, 3);
@@ -46,6 +50,8 @@ export function subscriptionCases(make: MakeContractStore): void {
           c.seen.map((e) => `${e.streamId.slice(ns.length)}${e.streamVersion}`),
           ['a1', 'a2', 'a3', 'b1', 'a4'],
         );
+        // Reaching the head again after live events is reported again, with the new checkpoint.
+        assert.equal(await caughtAgain.promise, last.checkpoint);
         await sub.stop();
         assert.equal(sub.checkpoint, last.checkpoint);
         await sub.done;
