@@ -2,6 +2,7 @@
  * A stateful, Stripe-compatible provider simulator: the official SDK pointed at it
  * (`new Stripe(key, { host, port, protocol: 'http' })`) works unchanged. See docs/simulator.md.
  */
+import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   addEndpoint,
@@ -58,6 +59,8 @@ export interface Simulator {
   state: SimState;
   faults: FaultInjector;
   webhooks: WebhookDispatcher;
+  /** Emits 'event' with each Stripe Event as it is created: tests wait on it instead of polling. */
+  feed: EventEmitter;
   snapshot(): SimSnapshot;
   intent(id: string): IntentTruth | undefined;
   /** How many times money was taken for this intent (0 or 1 unless something went wrong). */
@@ -98,7 +101,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const known = new Set(state.endpoints.newestFirst().map((e) => e.url));
   for (const e of options.webhookEndpoints ?? []) if (!known.has(e.url)) addEndpoint(state, e);
   const app = buildApp();
-  const onEvent = (event: WireEvent) => webhooks.enqueue(event);
+  const feed = new EventEmitter();
+  const onEvent = (event: WireEvent) => {
+    const pending = webhooks.enqueue(event);
+    feed.emit('event', event);
+    return pending;
+  };
   const timers = new Set<NodeJS.Timeout>();
   const defer: Deferrer = (fn) => {
     const t = setTimeout(() => {
@@ -126,6 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     state,
     faults,
     webhooks,
+    feed,
     snapshot: () => snapshot(state),
     intent: (id) => intentTruth(state, id),
     capturesOf: (id) => state.intents.get(id)?.captures ?? 0,

@@ -37,6 +37,17 @@ function provider(s: Simulator, timeoutMs = 5000): StripeProvider {
   });
 }
 
+function nextEvent(s: Simulator, type: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    const listener = (e: { type: string }) => {
+      if (e.type !== type) return;
+      s.feed.off('event', listener);
+      resolve(e);
+    };
+    s.feed.on('event', listener);
+  });
+}
+
 async function statuses(s: Simulator, calls: number): Promise<number[]> {
   const stripe = sdk(s);
   const out: number[] = [];
@@ -106,8 +117,11 @@ describe('simulator fault injection', () => {
         metadata: { paystream_payment_id: `timeout-${mode}` },
         idempotencyKey: `timeout-${mode}`,
       };
+      // The server may finish the work after the client gave up: wait for it, do not race it.
+      const processed = nextEvent(s, 'payment_intent.succeeded');
       const lost = await p.createPayment(req);
       assert.equal(lost.outcome, 'retryable');
+      await processed;
       s.configureFaults({}, true);
       const [truth] = s.snapshot().payment_intents;
       assert.equal(truth?.payment_intent.status, 'succeeded');

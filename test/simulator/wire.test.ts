@@ -126,7 +126,8 @@ describe('simulator wire format', () => {
   });
 
   it('answers 409 idempotency_key_in_use while the first request with the key is in flight', async () => {
-    sim.configureFaults({ latencyMs: 300 });
+    // Wide enough that the second request arrives while the first still holds the key, even on a busy machine.
+    sim.configureFaults({ latencyMs: 1000 });
     try {
       const body = 'amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true';
       const answers = await Promise.all([
