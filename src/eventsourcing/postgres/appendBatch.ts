@@ -27,6 +27,7 @@ interface BatchRow {
   cur: string | null;
   version: string | null;
   positions: string[] | null;
+  versions: string[] | null;
   xid: string;
   recorded_at: Date;
 }
@@ -66,10 +67,13 @@ export function batchParams(batch: PreparedAppend[], synchronousCommit: 'on' | '
 }
 
 function recorded(p: PreparedAppend, row: BatchRow): RecordedEvent[] {
-  const last = Number(row.version);
-  const first = last - p.events.length + 1;
+  const first = Number(row.version) - p.events.length + 1;
+  const positions: number[] = [];
+  row.versions!.forEach((v, i) => {
+    positions[Number(v) - first] = Number(row.positions![i]);
+  });
   return p.events.map((ev, i) => {
-    const position = Number(row.positions![i]);
+    const position = positions[i]!;
     return {
       id: ev.id,
       streamId: p.streamId,
@@ -91,7 +95,9 @@ export async function runAppendBatch(
   batch: PreparedAppend[],
   synchronousCommit: 'on' | 'off',
 ): Promise<AppendOutcome[]> {
+  // Named: parsed and planned once per connection.
   const res = await db.query<BatchRow>({
+    name: 'paystream_append_batch',
     text: APPEND_BATCH_SQL,
     values: batchParams(batch, synchronousCommit),
   });

@@ -54,7 +54,8 @@ import { ChangeNotifier, startSubscription } from '../subscription.js';
 import { type PreparedAppend, prepareAppend, prepareSnapshot, validateStreamId } from '../validation.js';
 import type { AppendOutcome } from './appendBatch.js';
 import { GroupCommitWriter, type InlineHook } from './groupCommit.js';
-import { PgListener } from './listener.js';
+import { OwnWritesHorizon } from './horizon.js';
+import { PgListener, PgNotifySender } from './listener.js';
 import { eventStoreMigrations, migratePostgres } from './migrate.js';
 import { readAllEvents, readHead, readStreamEvents, readStreamVersion } from './reads.js';
 import {
@@ -77,12 +78,14 @@ export interface PostgresEventStoreOptions {
   metrics?: Metrics;
   /** Default 'on' (durable). See the class comment before turning it off. */
   synchronousCommit?: 'on' | 'off';
-  /** Batches in flight at once; default 2. */
+  /** Batches in flight at once; default 4. */
   maxInFlight?: number;
   /** Appends per batch; default 500. */
   maxBatch?: number;
   /** Subscription poll period in ms; default 200. */
   pollIntervalMs?: number;
+  /** How long readAll/head wait for this store's own last commit to become readable; default 2000. */
+  readYourWritesTimeoutMs?: number;
   /** Extra migration sets run with the store's own; default none. Set `migrate: false` to skip all. */
   migrations?: MigrationSet[];
   migrate?: boolean;
@@ -124,6 +127,8 @@ export class PostgresEventStore implements EventStore, IdempotencyStore, Snapsho
   private readonly writer: GroupCommitWriter;
   private readonly notifier = new ChangeNotifier();
   private readonly listener: PgListener;
+  private readonly notifySender: PgNotifySender;
+  private readonly horizon: OwnWritesHorizon;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -135,11 +140,13 @@ export class PostgresEventStore implements EventStore, IdempotencyStore, Snapsho
       pool: this.pool,
       hooks: this.hooks,
       synchronousCommit: o.synchronousCommit ?? 'on',
-      maxInFlight: o.maxInFlight ?? 2,
+      maxInFlight: o.maxInFlight ?? 4,
       maxBatch: o.maxBatch ?? 500,
       onBatch: (n) => o.metrics?.groupCommitBatchSize.observe({ store: 'postgres' }, n),
     });
     this.listener = new PgListener(this.pool, NOTIFY_CHANNEL, this.notifier);
+    this.notifySender = new PgNotifySender(this.pool, NOTIFY_CHANNEL);
+    this.horizon = new OwnWritesHorizon(o.readYourWritesTimeoutMs ?? 2000);
   }
 
   static async create(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -178,6 +185,8 @@ export class PostgresEventStore implements EventStore, IdempotencyStore, Snapsho
       const outcome = await this.writer.enqueue(p);
       if (outcome.status === 'ok') {
         this.notifier.notify();
+        this.notifySender.poke();
+        this.horizon.noteCommit(BigInt(outcome.events[0]!.checkpoint.slice(0, 20)));
         return writtenResult(p, outcome.events);
       }
       if (outcome.status === 'conflict') {
@@ -224,11 +233,13 @@ export class PostgresEventStore implements EventStore, IdempotencyStore, Snapsho
     return readStreamVersion(this.pool, streamId);
   }
 
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    await this.horizon.wait(this.pool);
     return readAllEvents(this.pool, options);
   }
 
-  head(): Promise<StoreHead> {
+  async head(): Promise<StoreHead> {
+    await this.horizon.wait(this.pool);
     return readHead(this.pool);
   }
 
@@ -238,7 +249,7 @@ export class PostgresEventStore implements EventStore, IdempotencyStore, Snapsho
     const source = {
       readAll: (o: ReadAllOptions) => {
         void this.listener.ensure();
-        return this.readAll(o);
+        return readAllEvents(this.pool, o);
       },
       notifier: this.notifier,
       pollIntervalMs: this.o.pollIntervalMs ?? 200,
@@ -272,6 +283,7 @@ export class PostgresEventStore implements EventStore, IdempotencyStore, Snapsho
     if (this.closed) return;
     this.closed = true;
     await this.writer.flush();
+    await this.notifySender.idle();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.listener.close();
     if (this.ownsPool) await this.pool.end();

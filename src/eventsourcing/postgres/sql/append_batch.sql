@@ -22,9 +22,9 @@ cfg AS (
   SELECT set_config('synchronous_commit', $22::text, true) AS v
 ),
 blocked AS (
-  SELECT a.idx FROM a
-  WHERE EXISTS (SELECT 1 FROM e JOIN events ev ON ev.event_id = e.event_id WHERE e.idx = a.idx)
-     OR EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.key = a.idem_key)
+  SELECT e.idx FROM e JOIN events ev ON ev.event_id = e.event_id
+  UNION
+  SELECT a.idx FROM a JOIN idempotency_keys k ON k.key = a.idem_key
 ),
 cand AS (
   SELECT a.*, s.version AS cur
@@ -60,8 +60,10 @@ ev AS (
   RETURNING stream_id, version, global_position
 ),
 last AS (
+  -- No ORDER BY inside array_agg: a sort per group costs more than the rest of the batch; the
+  -- writer pairs positions with versions instead.
   SELECT stream_id, max(global_position) AS pos, max(version) AS version,
-         array_agg(global_position ORDER BY version) AS positions
+         array_agg(global_position) AS positions, array_agg(version) AS versions
   FROM ev GROUP BY stream_id
 ),
 idem AS (
@@ -77,15 +79,12 @@ obx AS (
   FROM o JOIN ok ON ok.idx = o.idx JOIN cand c ON c.idx = o.idx
   ORDER BY o.idx
   ON CONFLICT DO NOTHING
-),
-note AS (
-  SELECT pg_notify('paystream_events', '') FROM (SELECT 1 FROM ok LIMIT 1) x
 )
 SELECT a.idx,
        CASE WHEN b.idx IS NOT NULL THEN 'blocked' WHEN l.stream_id IS NOT NULL THEN 'ok' ELSE 'conflict' END AS status,
-       c.cur, l.version, l.positions,
+       c.cur, l.version, l.positions, l.versions,
        pg_current_xact_id()::text AS xid, now() AS recorded_at,
-       (SELECT count(*) FROM note) AS notified, (SELECT count(*) FROM cfg) AS configured
+       (SELECT count(*) FROM cfg) AS configured
 FROM a
 LEFT JOIN blocked b ON b.idx = a.idx
 LEFT JOIN cand c ON c.idx = a.idx
