@@ -59,10 +59,9 @@ function registerLifecycle(app: FastifyInstance, close: AppDeps['close']): void 
   app.addHook('preClose', async () => {
     app.lifecycle.status = 'stopping';
     shutdown.abort();
-  });
-  // Keep-alive connections of requests in flight would hold the server open past their answer.
-  app.addHook('onSend', async (_req, reply) => {
-    if (app.lifecycle.status === 'stopping') reply.header('Connection', 'close');
+    // Requests in flight answer on keep-alive connections, which would then hold the server
+    // open; a tiny keep-alive timeout closes each right after its last answer.
+    app.server.keepAliveTimeout = 1;
   });
   // onClose runs once the server has stopped and the requests in flight are done.
   app.addHook('onClose', async () => {

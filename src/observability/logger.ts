@@ -60,8 +60,15 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${CENSOR}@`],
 ];
 
+/**
+ * One cheap test that every secret pattern above implies (a prefix, a scheme, or 13 digits with
+ * optional separators): most lines fail it and skip the replacements.
+ */
+const MAYBE_SECRET = /psk_|_(?:live|test)_|whsec_|bearer|basic|:\/\/|\d(?:[ -]?\d){12}/i;
+
 /** Masks everything shaped like a secret in a string. */
 export function scrubSecrets(text: string): string {
+  if (!MAYBE_SECRET.test(text)) return text;
   let out = text;
   for (const [re, replacement] of SECRET_PATTERNS) out = out.replace(re, replacement);
   return out;
@@ -72,6 +79,7 @@ export function scrubSecrets(text: string): string {
  * formatters cannot reach (child bindings are serialized once, past the formatters).
  */
 export function scrubJsonLine(line: string): string {
+  if (!MAYBE_SECRET.test(line)) return line;
   return line.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => scrubSecrets(literal));
 }
 
@@ -84,6 +92,15 @@ function scrubbingStream(dest: DestinationStream): DestinationStream {
     if (typeof fn === 'function') wrapped[name] = fn.bind(dest);
   }
   return wrapped as unknown as DestinationStream;
+}
+
+/** True when some string (or error) inside `value` may hold a secret. */
+function needsScrub(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return MAYBE_SECRET.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > 8 || value instanceof Error) return true;
+  for (const v of Object.values(value)) if (needsScrub(v, depth + 1)) return true;
+  return false;
 }
 
 /** A copy of `value` with every string scrubbed; cycles and depth are bounded. */
@@ -110,8 +127,9 @@ export function loggerOptions(options: CreateLoggerOptions = {}): LoggerOptions 
     serializers: { err: (e: Error) => scrubDeep(pino.stdSerializers.err(e)) },
     formatters: {
       level: (label) => ({ level: label }),
-      bindings: (bindings) => scrubDeep(bindings) as Record<string, unknown>,
-      log: (obj) => scrubDeep(obj) as Record<string, unknown>,
+      bindings: (bindings) =>
+        needsScrub(bindings) ? (scrubDeep(bindings) as Record<string, unknown>) : bindings,
+      log: (obj) => (needsScrub(obj) ? (scrubDeep(obj) as Record<string, unknown>) : obj),
     },
     hooks: {
       logMethod(args, method) {

@@ -48,7 +48,6 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
       });
     }
     req.principal = result.principal;
-    req.log = req.log.child({ key_id: result.principal.keyId });
     const scope = needed === 'public' ? 'admin' : needed;
     if (!hasScope(result.principal.scopes, scope)) {
       throw new HttpProblem('PAY_FORBIDDEN', `this API key lacks the ${scope} scope`);

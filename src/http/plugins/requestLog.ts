@@ -1,6 +1,6 @@
 /**
- * One log line per request (method, route, status, duration; request id and key id come from the
- * request's child logger bindings) and the
+ * One log line per request (method, route, status, duration, key id; the request id comes from
+ * the request's child logger, so every line logged while serving it carries it too) and the
  * http_request_duration_seconds histogram; the request id goes back as X-Request-Id.
  */
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +25,7 @@ export function registerRequestLog(app: FastifyInstance, metrics: Metrics): void
         path: req.url.split('?', 1)[0],
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+        key_id: req.principal?.keyId,
       },
       'request completed',
     );

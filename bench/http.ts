@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:http [-- --duration 5 --connections 50 --runs 1 --log-level info --projection async|inline]`
+ * autocannon over loopback against three targets, each server in its own process (bench/httpServer.ts):
+ *  - baseline: Fastify hello-world (GET /), measured in the same run;
+ *  - POST /v1/payments: the full command path (auth, validation, command, group commit with
+ *    synchronous=FULL, inline projection, read-your-writes read) with paymentWaitMs 0;
+ *  - GET /v1/payments/:id: one payment, served from the read-model cache.
+ * Prints req/s, p99 and the ratio to the baseline. Targets: POST >= 5,000 req/s and >= 25% of the
+ * baseline; cached GET >= 60% of the baseline with p99 < 10 ms at 50 connections.
+ * The machine is shared: read the ratios, and the median over --runs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    runs: { type: 'string', default: '1' },
+    'log-level': { type: 'string', default: 'info' },
+    projection: { type: 'string', default: 'async' },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const runs = Number(values.runs);
+
+interface Server {
+  child: ChildProcess;
+  info: { url: string; key?: string; paymentId?: string };
+}
+
+async function startChild(kind: string): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/httpServer.ts', kind, values['log-level']!, values.projection!],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  return { child, info: JSON.parse(first) };
+}
+
+async function stopChild(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  await exited;
+}
+
+interface Figures {
+  rps: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(opts: autocannon.Options): Promise<Figures> {
+  const r = await autocannon({ connections, duration, ...opts });
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+function median(xs: Figures[]): Figures {
+  const sorted = [...xs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function measure(kind: 'hello' | 'paystream', run: (s: Server) => Promise<Figures>): Promise<Figures> {
+  const server = await startChild(kind);
+  try {
+    await autocannon({ url: server.info.url, connections: 10, duration: 1 }); // warm-up (JIT, pools)
+    return await run(server);
+  } finally {
+    await stopChild(server);
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, Figures[]> = { baseline: [], post: [], get: [] };
+  for (let i = 0; i < runs; i++) {
+    results.baseline!.push(await measure('hello', (s) => load({ url: s.info.url })));
+    const server = await startChild('paystream');
+    try {
+      const headers = { authorization: `Bearer ${server.info.key}`, 'content-type': 'application/json' };
+      const body = JSON.stringify({ amount: 2500, currency: 'usd', payment_method: 'pm_card_visa' });
+      await load({ url: `${server.info.url}/v1/payments`, method: 'POST', headers, body, duration: 1 });
+      results.post!.push(
+        await load({ url: `${server.info.url}/v1/payments`, method: 'POST', headers, body }),
+      );
+      const url = `${server.info.url}/v1/payments/${server.info.paymentId}`;
+      await load({ url, headers, duration: 1 });
+      results.get!.push(await load({ url, headers }));
+    } finally {
+      await stopChild(server);
+    }
+  }
+  report(results);
+}
+
+function report(results: Record<string, Figures[]>): void {
+  const base = median(results.baseline!);
+  const rows = [
+    ['Fastify hello-world (baseline)', base, undefined],
+    ['POST /v1/payments', median(results.post!), { rps: 5000, ratio: 0.25 }],
+    ['GET /v1/payments/:id (cached)', median(results.get!), { ratio: 0.6, p99: 10 }],
+  ] as const;
+  console.log(
+    `\nbench:http — ${connections} connections, ${duration} s each, median of ${runs} run(s), loopback, ` +
+      `log level ${values['log-level']}, ${values.projection} projection`,
+  );
+  console.log('scenario                          req/s    p99 ms   vs baseline   non-2xx  errors  target');
+  for (const [name, f, target] of rows) {
+    const ratio = f.rps / base.rps;
+    const ok =
+      !target ||
+      ((!('rps' in target) || f.rps >= target.rps) &&
+        ratio >= target.ratio &&
+        (!('p99' in target) || f.p99 < target.p99));
+    const t = target ? (ok ? 'met' : 'MISSED') : '';
+    console.log(
+      `${name.padEnd(32)} ${f.rps.toFixed(0).padStart(7)} ${f.p99.toFixed(1).padStart(8)} ${`${(ratio * 100).toFixed(0)}%`.padStart(12)} ${String(f.non2xx).padStart(9)} ${String(f.errors).padStart(7)}  ${t}`,
+    );
+  }
+}
+
+await main();
