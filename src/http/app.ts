@@ -20,10 +20,12 @@ import { registerDocs } from './plugins/docs.js';
 import { registerRequestLog } from './plugins/requestLog.js';
 import { registerRouting } from './plugins/routing.js';
 import { errorHandler, HttpProblem, mapError, sendProblem } from './problem.js';
+import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { opsRoutes } from './routes/ops.js';
 import { paymentReadRoutes } from './routes/paymentReads.js';
 import { paymentCommandRoutes } from './routes/payments.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export type LifecycleStatus = 'starting' | 'ready' | 'stopping';
 
@@ -125,7 +127,7 @@ async function registerRoutes(app: FastifyInstance, opts: RoutePluginOptions): P
   await app.register(paymentCommandRoutes, opts);
   await app.register(paymentReadRoutes, opts);
   await app.register(dashboardRoutes, opts);
-  // Optional groups, present when their deps are (provider flow):
-  //   if (opts.deps.webhooks) await app.register(webhookRoutes, opts);
-  //   if (opts.deps.outbox || opts.deps.reconciler) await app.register(adminRoutes, opts);
+  // Provider-flow groups, present when their deps are.
+  if (opts.deps.webhooks) await app.register(webhookRoutes, opts);
+  if (opts.deps.outbox || opts.deps.reconciler) await app.register(adminRoutes, opts);
 }

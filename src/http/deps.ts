@@ -24,8 +24,9 @@
  *  - Schemas are zod 4 (strict objects): they validate, serialize and produce the OpenAPI document.
  *  - Throw PaystreamError subclasses (codes in src/shared/errorCatalog.ts); the error handler
  *    turns them into problem+json. Never build error bodies by hand.
- *  - `config: { rawBody: true }` keeps the exact body text in `req.rawBody` (webhook signatures);
- *    use `scope: 'public'` there, the signature being the authentication.
+ *  - `config: { rawBody: true }` keeps the exact body text in `req.rawBody` (or, as routes/webhooks.ts
+ *    does, replace the JSON parser inside the plugin); use `scope: 'public'` when a signature is the
+ *    authentication.
  *  - `req.principal` is the API key (undefined on public routes); `commandContext(req)` (context.ts)
  *    builds the CommandContext (actor, correlation id, Idempotency-Key, If-Match).
  */
@@ -35,6 +36,8 @@ import type { Config } from '../config/schema.js';
 import type { OutboxStore } from '../eventsourcing/outbox/outboxStore.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Reconciler } from '../payments/provider/reconciler.js';
+import type { WebhookReceiver } from '../payments/provider/webhookReceiver.js';
 import type { PaymentCommandService, PaymentQueryService } from '../payments/services.js';
 
 export interface ReadinessResult {
@@ -55,12 +58,12 @@ export interface AppDeps {
   logger?: Logger;
   /** Run by GET /readyz, each bounded by a timeout; any not ok → 503. */
   readinessChecks?: ReadinessCheck[];
-  /** Present → the admin routes (outbox inspection, dead-letter retry) are registered. */
+  /** Present → the admin outbox routes (list by state, retry a dead letter) are registered. */
   outbox?: OutboxStore;
-  /** Present → POST /v1/webhooks/:provider is registered (helper-8 gives the concrete type). */
-  webhooks?: unknown;
-  /** Present → the admin reconciliation routes are registered. */
-  reconciler?: unknown;
+  /** Present → POST /webhooks/stripe is registered (routes/webhooks.ts). */
+  webhooks?: WebhookReceiver;
+  /** Present → the admin reconciliation routes are registered (routes/admin.ts). */
+  reconciler?: Reconciler;
   /**
    * Called by startServer's graceful shutdown, in order, after the server stopped taking requests
    * and in-flight ones finished (flush group commit, stop projectors, close pools).

@@ -30,6 +30,8 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
       tags: [
         { name: 'payments', description: 'Create, capture, cancel, refund and read payments' },
         { name: 'dashboard', description: 'Aggregates' },
+        { name: 'webhooks', description: 'Provider events in (signed)' },
+        { name: 'admin', description: 'Reconciliation and outbox (scope admin)' },
         { name: 'ops', description: 'Health, readiness, metrics' },
       ],
     },
