@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ApiKeys, AUTH_SQLITE_MIGRATIONS, type Scope, SqliteApiKeyStore } from '../../../src/auth/index.js';
 import { type ConfigInput, loadConfig } from '../../../src/config/index.js';
+import { SqliteOutboxStore } from '../../../src/eventsourcing/outbox/sqliteOutboxStore.js';
 import { sqliteInline } from '../../../src/eventsourcing/projections/inline.js';
 import { projectionRuntimeMigrations } from '../../../src/eventsourcing/projections/projection.js';
 import { ProjectionRuntime } from '../../../src/eventsourcing/projections/runtime.js';
@@ -16,7 +17,7 @@ import { SqliteProjectionDb } from '../../../src/eventsourcing/projections/sqlit
 import { migrateSqlite } from '../../../src/eventsourcing/sqlite/migrate.js';
 import { SqliteEventStore } from '../../../src/eventsourcing/sqlite/sqliteEventStore.js';
 import { buildApp } from '../../../src/http/app.js';
-import type { AppDeps } from '../../../src/http/deps.js';
+import type { AppDeps, RoutePlugin } from '../../../src/http/deps.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../../src/observability/metrics.js';
 import { EventSourcedPaymentCommandService } from '../../../src/payments/commands/paymentCommandService.js';
@@ -46,6 +47,10 @@ export interface StackOptions {
   config?: ConfigInput;
   /** Replace or add deps (readiness checks, close callbacks…). */
   deps?: Partial<AppDeps>;
+  /** deps.outbox = SqliteOutboxStore on the store's file (the admin outbox routes appear). */
+  withOutbox?: boolean;
+  /** Extra route plugins registered before the app is ready (route-plugin pattern tests). */
+  plugins?: RoutePlugin[];
   /** Wraps the real command service (e.g. to stand in for the provider flow). */
   wrapCommands?: (inner: PaymentCommandService, recorder: PaymentRecorder) => PaymentCommandService;
 }
@@ -93,10 +98,12 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     keys,
     metrics,
     logger: createLogger({ level: 'info', destination }),
+    ...(options.withOutbox && { outbox: new SqliteOutboxStore(store.db) }),
     ...options.deps,
   };
   const config = loadConfig({ env: {}, overrides: { api: { paymentWaitMs: 0 }, ...options.config } });
   const app = await buildApp(deps, config);
+  for (const plugin of options.plugins ?? []) await app.register(plugin, { deps, config });
   await app.ready();
   return {
     app,
