@@ -120,7 +120,7 @@ export function bucketStart(iso: string, bucket: TimeBucket): string {
   // ISO strings share one layout: truncate and pad rather than do date arithmetic.
   const cut = bucket === 'minute' ? 16 : bucket === 'hour' ? 13 : 10;
   const rest = bucket === 'minute' ? ':00.000Z' : bucket === 'hour' ? ':00:00.000Z' : 'T00:00:00.000Z';
-  return new Date(iso).toISOString().slice(0, cut) + rest;
+  return isoTime(iso).slice(0, cut) + rest;
 }
 
 class DeltaCollector {
@@ -169,7 +169,11 @@ function maxIso(a: string | null, b: string | null): string | null {
 }
 
 /** Normalises a caller's time to the stored ISO layout (throws on an invalid date). */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function isoTime(t: string | Date): string {
+  // The usual case (times written by toISOString) needs no Date round trip: rebuilds call this a lot.
+  if (typeof t === 'string' && CANONICAL_ISO.test(t)) return t;
   const d = t instanceof Date ? t : new Date(t);
   if (Number.isNaN(d.getTime())) throw new RangeError(`invalid time ${String(t)}`);
   return d.toISOString();

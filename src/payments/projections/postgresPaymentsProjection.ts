@@ -34,21 +34,29 @@ async function loadRows(tx: PgTx, table: string, ids: string[]): Promise<Map<str
 
 async function writeDetails(tx: PgTx, table: string, changed: StoredPayment[]): Promise<void> {
   if (changed.length === 0) return;
-  const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
-  for (const p of changed) {
-    const v = p.view;
-    const row = [v.id, v.status, v.currency, v.customer, v.amount, isoTime(v.created), isoTime(v.updated)];
-    row.push(p.version, JSON.stringify(v), JSON.stringify(p.state));
-    for (const [i, x] of row.entries()) cols[i]!.push(x);
-  }
+  // One JSON document for the whole batch: a single native stringify here and one parse in the
+  // server, instead of escaping every JSON string into an array literal.
+  const rows = changed.map((p) => ({
+    id: p.view.id,
+    status: p.view.status,
+    currency: p.view.currency,
+    customer: p.view.customer,
+    amount: p.view.amount,
+    created: isoTime(p.view.created),
+    updated: isoTime(p.view.updated),
+    version: p.version,
+    view: p.view,
+    state: p.state,
+  }));
   await tx.query(
     `INSERT INTO ${table} (id, status, currency, customer, amount, created, updated, version, view, state)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[],
-       $8::int[], $9::json[], $10::json[])
+     SELECT id, status, currency, customer, amount, created, updated, version, view, state
+       FROM json_to_recordset($1::json) AS x(id text, status text, currency text, customer text, amount bigint,
+         created text, updated text, version int, view json, state json)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, customer = excluded.customer,
        amount = excluded.amount, updated = excluded.updated, version = excluded.version,
        view = excluded.view, state = excluded.state`,
-    cols,
+    [JSON.stringify(rows)],
   );
 }
 
