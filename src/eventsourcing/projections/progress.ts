@@ -19,6 +19,9 @@ export function rebuildProgressBar(
       format: `${label} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`,
       stream,
       hideCursor: true,
+      // Logs (no TTY) still get a line every few seconds and the final one.
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
       etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,

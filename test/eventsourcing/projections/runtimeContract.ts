@@ -8,6 +8,7 @@ import type { EventStore } from '../../../src/eventsourcing/eventStore.js';
 import type { Projection, ProjectionDb } from '../../../src/eventsourcing/projections/projection.js';
 import type { ProjectionChange } from '../../../src/eventsourcing/projections/projector.js';
 import { ProjectionRuntime } from '../../../src/eventsourcing/projections/runtime.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
 
 export interface CountRow {
   n: number;
@@ -97,9 +98,14 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
       await rt2.stop();
     });
 
-    test('reports lag while stopped and emits the changed ids of each batch', async () => {
+    test('reports lag while stopped (also to the metrics gauges) and emits the changed ids of each batch', async () => {
       const p = h.projection('lag');
-      const rt = new ProjectionRuntime({ store: h.store, db: h.db, projections: [p] });
+      const metrics = createMetrics();
+      const gauge = async (name: string) =>
+        (await metrics.registry.getSingleMetric(name)!.get()).values.find(
+          (v) => v.labels.projection === 'lag',
+        )?.value;
+      const rt = new ProjectionRuntime({ store: h.store, db: h.db, projections: [p], metrics });
       await rt.start();
       await rt.stop();
       await appendCounts(h.store, 'lag-1', [1, 1, 1]);
@@ -107,6 +113,8 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
       assert.equal(behind!.status, 'stopped');
       assert.equal(behind!.lagEvents, 3);
       assert.equal(behind!.lagSeconds >= 0, true);
+      assert.equal(await gauge('projection_lag_events'), 3);
+      assert.equal(await gauge('projection_lag_seconds'), behind!.lagSeconds);
       const changes: ProjectionChange[] = [];
       rt.onChange((c) => {
         changes.push(c);
@@ -119,6 +127,8 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
       assert.equal(changes[0]!.projection, 'lag');
       const [caught] = await rt.status();
       assert.equal(caught!.lagEvents, 0);
+      assert.equal(await gauge('projection_lag_events'), 0);
+      assert.equal(await gauge('projection_lag_seconds'), 0);
       await rt.stop();
     });
 
@@ -151,6 +161,7 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
       assert.deepEqual(incremental, expected(appended));
       let progressCalls = 0;
       const liveReads: Promise<Map<string, CountRow>>[] = [];
+      const statuses: Promise<string>[] = [];
       let concurrent: Promise<unknown> = Promise.resolve();
       const rebuilt = rt.rebuild('rb', {
         batchSize: 7,
@@ -160,6 +171,7 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
           if (done > 0 && done < 30) {
             concurrent = concurrent.then(() => add('rb-live', [100]));
             liveReads.push(h.counts('rb'));
+            statuses.push(rt.status().then(([st]) => st!.status));
           }
         },
       });
@@ -169,6 +181,7 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
       assert.equal(await rt.waitForCheckpoint('rb', last, 5000), true);
       assert.ok(progressCalls > 1);
       assert.ok(liveReads.length > 0);
+      assert.ok((await Promise.all(statuses)).includes('rebuilding'));
       for (const read of await Promise.all(liveReads))
         assert.deepEqual(read.get('rb-0'), incremental.get('rb-0'));
       assert.ok(r!.events >= 60);
