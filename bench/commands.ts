@@ -2,7 +2,8 @@
  * `npm run bench:commands [-- --runs 3 --duration 2000 --concurrency 64 --only sqlite|postgres]`
  * The full command path — load (snapshot + tail), decide, one append carrying the events, the
  * idempotency record and the outbox rows — through PaymentCommandService, next to the store-only
- * append rate (one event to a new stream) measured in the same run on the same kind of store.
+ * append rate (one event to a new stream) measured in the same run on the same store, runs
+ * alternating with the scenario's.
  * Target: the command path at >= 60% of the store-only rate.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +23,16 @@ import { newPaymentId } from '../src/payments/commands/ids.js';
 import { EventSourcedPaymentCommandService } from '../src/payments/commands/paymentCommandService.js';
 import { paymentStreamId } from '../src/payments/domain/events.js';
 import { createTestDatabase } from '../test/support/pg.js';
-import { type LoadOptions, measure, printTable, type Row, toRow } from './lib/harness.js';
+import {
+  type LoadOptions,
+  median,
+  printTable,
+  type Row,
+  type RunResult,
+  runOnce,
+  type Summary,
+  toRow,
+} from './lib/harness.js';
 
 type Store = EventStore & IdempotencyStore & SnapshotStore;
 
@@ -100,6 +110,42 @@ async function seed(store: Store, n: number, kind: 'authorized' | 'captured'): P
   return ids;
 }
 
+type Op = (i: number) => Promise<unknown>;
+let baseSeq = 0;
+
+/**
+ * Runs of the scenario alternate with runs of the store-only append on the same store, so both
+ * see the same database size and machine load; each side is the median of its runs.
+ */
+async function paired(store: Store, op: Op): Promise<{ ours: Summary; base: Summary }> {
+  const baseOp: Op = () => {
+    const n = baseSeq++;
+    return store.append(`bench-${n}`, [requested(`pay_${n}`, 12_500, 'automatic')], {
+      expectedVersion: 'no_stream',
+    });
+  };
+  const seq = { next: 0 };
+  await runOnce(op, { concurrency: load.concurrency, count: load.warmup ?? 0 }, seq);
+  await runOnce(baseOp, { concurrency: load.concurrency, count: load.warmup ?? 0 });
+  const ours: RunResult[] = [];
+  const base: RunResult[] = [];
+  for (let r = 0; r < (load.runs ?? 3); r++) {
+    base.push(await runOnce(baseOp, load));
+    ours.push(await runOnce(op, load, seq));
+  }
+  const summary = (runs: RunResult[]): Summary => ({
+    runs,
+    opsPerSec: median(runs.map((x) => x.opsPerSec)),
+    p50Ms: median(runs.map((x) => x.p50Ms)),
+    p99Ms: median(runs.map((x) => x.p99Ms)),
+  });
+  return { ours: summary(ours), base: summary(base) };
+}
+
+function row(name: string, m: { ours: Summary; base: Summary }): Row {
+  return toRow(name, load.concurrency, m.ours, { name: 'store append', opsPerSec: m.base.opsPerSec });
+}
+
 async function benchStore(name: string, store: Store): Promise<Row[]> {
   const service = new EventSourcedPaymentCommandService({ store, snapshots: store });
   // i restarts with each measured scenario: the scenario goes into the key.
@@ -108,17 +154,9 @@ async function benchStore(name: string, store: Store): Promise<Row[]> {
     correlationId: `req-${i}`,
     idempotencyKey: `${scenario}-${i}`,
   });
-  const storeOnly = await measure(
-    (i) =>
-      store.append(`bench-${i}`, [requested(`pay_${i}`, 12_500, 'automatic')], {
-        expectedVersion: 'no_stream',
-      }),
-    load,
-  );
-  const baseline = { name: 'store append', opsPerSec: storeOnly.opsPerSec };
   // The same append a create makes (given id, idempotency record, outbox row) without load and
   // decide: separates the store's cost of the side rows from the command path's own overhead.
-  const withSideRows = await measure((i) => {
+  const withSideRows = await paired(store, (i) => {
     const paymentId = newPaymentId();
     const id = uuidv7();
     return store.append(paymentStreamId(paymentId), [{ ...requested(paymentId, 12_500, 'automatic'), id }], {
@@ -136,19 +174,16 @@ async function benchStore(name: string, store: Store): Promise<Row[]> {
         },
       ],
     });
-  }, load);
-  const create = await measure((i) => service.createPayment(input, ctx('create', i)), load);
+  });
+  const create = await paired(store, (i) => service.createPayment(input, ctx('create', i)));
   // Capture/refund mix: each capture takes a fresh authorized payment (when the pool runs dry
   // the op refunds instead); refunds of 1.00 spread over 1,000 captured payments.
-  const toCapture = await seed(
-    store,
-    Math.ceil((storeOnly.opsPerSec * (load.durationMs! / 1000) * load.runs!) / 2) + 1000,
-    'authorized',
-  );
+  const captureBudget = create.ours.opsPerSec * ((load.durationMs ?? 2000) / 1000) * ((load.runs ?? 3) + 1);
+  const toCapture = await seed(store, Math.ceil(captureBudget) + 1000, 'authorized');
   const toRefund = await seed(store, 1000, 'captured');
   let captures = 0;
   let refunds = 0;
-  const mix = await measure(async (i) => {
+  const mix = await paired(store, async (i) => {
     const paymentId = i % 2 === 0 ? toCapture.pop() : undefined;
     if (paymentId) {
       captures++;
@@ -156,13 +191,12 @@ async function benchStore(name: string, store: Store): Promise<Row[]> {
     }
     refunds++;
     return service.refundPayment(toRefund[i % toRefund.length]!, { amount: 100 }, ctx('mix', i));
-  }, load);
+  });
   console.log(`${name}: capture/refund mix ran ${captures} captures and ${refunds} refunds`);
   return [
-    toRow(`${name} store-only append`, load.concurrency, storeOnly),
-    toRow(`${name} append + idempotency + outbox`, load.concurrency, withSideRows, baseline),
-    toRow(`${name} createPayment`, load.concurrency, create, baseline),
-    toRow(`${name} capture/refund mix`, load.concurrency, mix, baseline),
+    row(`${name} append + idempotency + outbox`, withSideRows),
+    row(`${name} createPayment`, create),
+    row(`${name} capture/refund mix`, mix),
   ];
 }
 
@@ -179,7 +213,8 @@ async function sqlite(): Promise<Row[]> {
 
 async function postgres(): Promise<Row[]> {
   const db = await createTestDatabase('benchcmd');
-  const store = await PostgresEventStore.create({ pool: db.pool });
+  // A pool of its own, large enough for 64 concurrent commands' reads beside the writer's batches.
+  const store = await PostgresEventStore.create({ connectionString: db.url, poolSize: 32 });
   try {
     return await benchStore('PostgreSQL', store);
   } finally {

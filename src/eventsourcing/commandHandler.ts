@@ -10,11 +10,10 @@
  * fail with IdempotencyKeyExistsError, and we answer from its record the same way.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { v7 as uuidv7 } from 'uuid';
 import { ConcurrencyError } from '../shared/errors.js';
 import type { AggregateCache } from './aggregateCache.js';
+import { appendDecided } from './commandAppend.js';
 import {
-  type AppendOptions,
   type EventMetadata,
   type EventStore,
   IdempotencyKeyExistsError,
@@ -74,6 +73,12 @@ export interface HandleCommandOptions<C, E extends DomainEvent, S> {
   lookupKeyFirst?: boolean;
   /** Loaded states by stream (see aggregateCache.ts); updated after each append. */
   cache?: AggregateCache<S>;
+  /**
+   * Decide on the cached state without reading the tail first (one read fewer). Safe: the append's
+   * expected version rejects a stale state (re-load, retry), and a refusal or a no-op decided on
+   * the cached state is re-checked against the store before it is returned. Default false.
+   */
+  trustCache?: boolean;
   /** Re-tries after a conflict; default 5. */
   maxRetries?: number;
   newEventId?: () => string;
@@ -155,66 +160,29 @@ async function attemptOnce<C, E extends DomainEvent, S>(
   opts: HandleCommandOptions<C, E, S>,
   fresh: boolean,
 ): Promise<CommandOutcome<E, S>> {
+  const cached = !fresh && opts.trustCache ? opts.cache?.get(opts.streamId) : undefined;
+  if (cached && (opts.expectedVersion === undefined || opts.expectedVersion === cached.version)) {
+    const decided = decideQuietly(opts, cached.state);
+    // Only a decision that appends is taken on trust: the expected version checks it.
+    if (decided && decided.length > 0) return appendDecided(opts, cached, decided);
+  }
   const loaded = fresh
     ? { state: opts.decider.initialState(), version: 0, checkpoint: '', globalPosition: 0 }
     : await loadAggregate(opts);
   if (opts.expectedVersion !== undefined && loaded.version !== opts.expectedVersion) {
     throw new ConcurrencyError(opts.streamId, opts.expectedVersion, loaded.version);
   }
-  const decided = opts.decider.decide(opts.command, loaded.state);
-  const newId = opts.newEventId ?? uuidv7;
-  const events = decided.map((event) => ({ id: newId(), event }));
-  let state = loaded.state;
-  for (const { event } of events) state = opts.decider.evolve(state, event);
-  const version = loaded.version + events.length;
-  const response = opts.response ? opts.response({ events, state, version }) : null;
-  const base = { streamId: opts.streamId, replayed: false, events, state, response };
-  if (events.length === 0) {
-    return { ...base, version, checkpoint: loaded.checkpoint, globalPosition: loaded.globalPosition };
-  }
-  const appendOptions: AppendOptions = {
-    expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
-  };
-  if (opts.idempotency) appendOptions.idempotency = { ...opts.idempotency, response: { version, response } };
-  const outbox = opts.outbox?.(events, state);
-  if (outbox && outbox.length > 0) appendOptions.outbox = outbox;
-  const newEvents = events.map(({ id, event }) => ({
-    id,
-    type: event.type,
-    schemaVersion: opts.upcasters?.currentVersion(event.type) ?? 1,
-    data: event.data,
-    metadata: opts.metadata ?? {},
-  }));
-  const result = await opts.store.append(opts.streamId, newEvents, appendOptions);
-  const outcome = { ...base, version, checkpoint: result.checkpoint, globalPosition: result.globalPosition };
-  opts.cache?.set(opts.streamId, {
-    state,
-    version,
-    checkpoint: outcome.checkpoint,
-    globalPosition: outcome.globalPosition,
-  });
-  await maybeSnapshot(opts, loaded.version, outcome);
-  return outcome;
+  return appendDecided(opts, loaded, opts.decider.decide(opts.command, loaded.state));
 }
 
-/** Snapshots are an optimisation: a failure to save one never fails the command. */
-async function maybeSnapshot<C, E extends DomainEvent, S>(
+/** A refusal on a possibly stale cached state is re-checked against the store, not returned. */
+function decideQuietly<C, E extends DomainEvent, S>(
   opts: HandleCommandOptions<C, E, S>,
-  previousVersion: number,
-  outcome: CommandOutcome<E, S>,
-): Promise<void> {
-  const every = opts.snapshotEvery ?? 100;
-  if (!opts.snapshots || every <= 0) return;
-  if (Math.floor(outcome.version / every) === Math.floor(previousVersion / every)) return;
+  state: S,
+): E[] | undefined {
   try {
-    await opts.snapshots.saveSnapshot({
-      streamId: opts.streamId,
-      version: outcome.version,
-      schemaVersion: opts.snapshotSchemaVersion ?? 1,
-      state: { state: outcome.state, checkpoint: outcome.checkpoint, globalPosition: outcome.globalPosition },
-      takenAt: new Date(),
-    });
+    return opts.decider.decide(opts.command, state);
   } catch {
-    // Ignored on purpose: the next crossing saves a fresh one, and loads fall back to the tail.
+    return undefined;
   }
 }

@@ -231,6 +231,44 @@ describe('aggregate cache', () => {
     assert.deepEqual(cache.get('counter-1')?.state, { total: 11111 });
   });
 
+  test('trusted cache: a stale state is caught by the expected version, then re-loaded', async () => {
+    const store = new MemoryEventStore();
+    const cache = createAggregateCache<{ total: number }>();
+    await add(store, 1, { cache, trustCache: true });
+    await add(store, 10); // another writer: the cache is now stale
+    const r = await add(store, 100, { cache, trustCache: true });
+    assert.deepEqual([r.version, r.state], [3, { total: 111 }]);
+  });
+
+  test('trusted cache: refusals and no-ops decided on a stale state are re-checked', async () => {
+    type Cmd = { type: 'SetIf'; from: number; to: number } | { type: 'Ensure'; to: number };
+    const setter: Decider<Cmd, { type: 'Set'; data: { to: number } }, number> = {
+      initialState: () => 0,
+      evolve: (_s, e) => e.data.to,
+      decide: (c, s) => {
+        if (c.type === 'SetIf' && c.from !== s) throw new PaystreamError('PAY_INVALID_TRANSITION', 'moved');
+        return c.type === 'Ensure' && c.to === s ? [] : [{ type: 'Set', data: { to: c.to } }];
+      },
+    };
+    const store = new MemoryEventStore();
+    const cache = createAggregateCache<number>();
+    const run = (command: Cmd, trusted = true) =>
+      handleCommand({
+        store,
+        decider: setter,
+        streamId: 's',
+        command,
+        ...(trusted ? { cache, trustCache: true } : {}),
+      });
+    await run({ type: 'SetIf', from: 0, to: 1 });
+    await run({ type: 'SetIf', from: 1, to: 2 }, false); // the cache still says 1
+    const accepted = await run({ type: 'SetIf', from: 2, to: 3 });
+    assert.deepEqual([accepted.version, accepted.state], [3, 3]);
+    await run({ type: 'SetIf', from: 3, to: 1 }, false); // the cache says 3, the store 1
+    const ensured = await run({ type: 'Ensure', to: 3 });
+    assert.deepEqual([ensured.version, ensured.state, ensured.events.length], [5, 3, 1]);
+  });
+
   test('the cache never goes back to an older version', () => {
     const cache = createAggregateCache<number>();
     cache.set('s', { state: 2, version: 2, checkpoint: '2', globalPosition: 2 });

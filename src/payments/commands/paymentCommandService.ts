@@ -15,7 +15,6 @@ import {
   type PaymentCommandDeps,
   type PaymentCommandOutcome,
   runPaymentCommand,
-  withDefaultCache,
 } from './runPaymentCommand.js';
 import { validateCreatePayment, validateOptionalAmount, validateReason } from './validation.js';
 
@@ -31,11 +30,7 @@ function assertPaymentId(paymentId: string): void {
 }
 
 export class EventSourcedPaymentCommandService implements PaymentCommandService {
-  private readonly deps: PaymentCommandDeps;
-
-  constructor(deps: PaymentCommandDeps) {
-    this.deps = withDefaultCache(deps);
-  }
+  constructor(private readonly deps: PaymentCommandDeps) {}
 
   async createPayment(input: CreatePaymentInput, ctx: CommandContext): Promise<CommandResult> {
     const valid = validateCreatePayment(input);

@@ -21,18 +21,13 @@ import {
   type PaymentCommandDeps,
   type PaymentCommandOutcome,
   runPaymentCommand,
-  withDefaultCache,
 } from './runPaymentCommand.js';
 
 /** A command's values without its type; `at` defaults to now. */
 type Values<C extends PaymentCommand> = Omit<C, 'type' | 'at'> & { at?: string };
 
 export class PaymentRecorder {
-  private readonly deps: PaymentCommandDeps;
-
-  constructor(deps: PaymentCommandDeps) {
-    this.deps = withDefaultCache(deps);
-  }
+  constructor(private readonly deps: PaymentCommandDeps) {}
 
   private record<C extends PaymentCommand>(
     type: C['type'],

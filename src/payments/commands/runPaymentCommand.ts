@@ -29,10 +29,15 @@ export interface PaymentCommandDeps {
   /** Re-tries after a write conflict (not with If-Match); default 5. */
   maxRetries?: number;
   /**
-   * Loaded payment states by stream (correct with other writers: the tail is always read).
-   * Default: one cache per service/recorder instance; false to always load from the store.
+   * Loaded payment states by stream. Default: one per deps object (a service and a recorder built
+   * on the same deps share it); false to always load from the store.
    */
   cache?: AggregateCache<PaymentState | null> | false;
+  /**
+   * Default true: decide on the cached state without reading the tail first; a stale state is
+   * caught by the append's expected version (re-load, retry) and refusals are re-checked.
+   */
+  trustCache?: boolean;
   /**
    * Default false: the idempotency key is looked up only when a command does not append (the
    * store checks it inside the append's transaction), saving a read per command. True: always
@@ -69,6 +74,7 @@ export async function runPaymentCommand(
   run: PaymentCommandRun,
 ): Promise<PaymentCommandOutcome> {
   const { ctx } = run;
+  const cache = cacheFor(deps);
   const idempotency = ctx.idempotencyKey
     ? {
         key: `${ctx.actor}:${ctx.idempotencyKey}`,
@@ -95,7 +101,7 @@ export async function runPaymentCommand(
       // A create mints its payment id, so there is nothing to load.
       newStream: run.command.type === 'RequestPayment',
       outbox: outboxFor,
-      ...(deps.cache ? { cache: deps.cache } : {}),
+      ...(cache ? { cache, trustCache: deps.trustCache ?? true } : {}),
       lookupKeyFirst: deps.lookupKeyFirst ?? false,
       response: () => stored,
       upcasters: paymentUpcasters,
@@ -138,7 +144,16 @@ export function commandTime(deps: PaymentCommandDeps): string {
   return (deps.now?.() ?? new Date()).toISOString();
 }
 
-/** The deps with a cache of their own unless one is given (or turned off). */
-export function withDefaultCache(deps: PaymentCommandDeps): PaymentCommandDeps {
-  return deps.cache === undefined ? { ...deps, cache: createAggregateCache<PaymentState | null>() } : deps;
+const defaultCaches = new WeakMap<PaymentCommandDeps, AggregateCache<PaymentState | null>>();
+
+/** The given cache, or one per deps object: a service and a recorder built on the same deps share it. */
+function cacheFor(deps: PaymentCommandDeps): AggregateCache<PaymentState | null> | undefined {
+  if (deps.cache === false) return undefined;
+  if (deps.cache) return deps.cache;
+  let cache = defaultCaches.get(deps);
+  if (!cache) {
+    cache = createAggregateCache<PaymentState | null>();
+    defaultCaches.set(deps, cache);
+  }
+  return cache;
 }
