@@ -65,6 +65,11 @@ export interface ProjectorOptions<Tx> {
   batchSize?: number;
   metrics?: Metrics;
   waiter?: CheckpointWaiter;
+  /**
+   * After a failed batch the projector restarts from its checkpoint after `initialMs`, doubling
+   * up to `maxMs` while it keeps failing (default 1 s .. 30 s); false: stay failed until start().
+   */
+  retry?: { initialMs?: number; maxMs?: number } | false;
 }
 
 export class Projector<Tx> {
@@ -75,6 +80,8 @@ export class Projector<Tx> {
   private state: ProjectionStatus = 'stopped';
   private lastError: string | null = null;
   private failing: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = 0;
 
   constructor(private readonly o: ProjectorOptions<Tx>) {
     this.name = o.projection.name;
@@ -117,6 +124,8 @@ export class Projector<Tx> {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     const sub = this.subscription;
     if (!sub) return;
     this.subscription = undefined;
@@ -174,6 +183,7 @@ export class Projector<Tx> {
   private async handle(events: RecordedEvent[]): Promise<void> {
     const p = this.o.projection;
     const result = await this.o.db.applyBatch(p, liveTarget(p, 'running'), events);
+    this.retryDelayMs = 0;
     this.waiter.advanced(p.name, result.checkpoint);
     if (result.ids.length > 0) {
       const change = {
@@ -200,6 +210,20 @@ export class Projector<Tx> {
     this.lastError = e instanceof Error ? e.message : String(e);
     this.subscription = undefined;
     await this.o.db.setStatus(this.name, 'failed', this.o.projection.version, this.lastError).catch(() => {});
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    const retry = this.o.retry ?? {};
+    if (retry === false) return;
+    const max = retry.maxMs ?? 30_000;
+    this.retryDelayMs = Math.min(max, this.retryDelayMs ? this.retryDelayMs * 2 : (retry.initialMs ?? 1000));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.state === 'failed') void this.start().catch(() => this.scheduleRetry());
+    }, this.retryDelayMs);
+    // A projector waiting to retry must not keep a finished process alive.
+    this.retryTimer.unref();
   }
 }
 

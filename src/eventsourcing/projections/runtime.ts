@@ -25,6 +25,8 @@ export interface ProjectionRuntimeOptions<Tx> {
   metrics?: Metrics;
   /** Events per live batch; default 500. */
   batchSize?: number;
+  /** Restart of a failed projector; see ProjectorOptions.retry. */
+  retry?: { initialMs?: number; maxMs?: number } | false;
   /**
    * Projections applied inline (in the append's transaction, see inline.ts) instead of by a
    * subscription: `install` is sqliteInline(store, db) or postgresInline(store, db).

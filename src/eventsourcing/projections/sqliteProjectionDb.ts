@@ -81,7 +81,8 @@ export class SqliteProjectionDb implements ProjectionDb<Db> {
   }
 
   async applyBatch(p: Projection<Db>, target: BatchTarget, events: RecordedEvent[]): Promise<BatchResult> {
-    return this.db.transaction(() => this.applyInTransaction(p, target, events, true))();
+    // IMMEDIATE: take the write lock before reading the checkpoint, so another process cannot move it between.
+    return this.db.transaction(() => this.applyInTransaction(p, target, events, true)).immediate();
   }
 
   /**

@@ -48,7 +48,7 @@ projectionRuntimeContract('postgres', async () => {
   await migratePostgres(tdb.pool, [projectionRuntimeMigrations('postgres')]);
   const store = new MemoryEventStore();
   // The harness's projection() is synchronous: tables are created up front.
-  for (const name of ['resume', 'crash', 'lag', 'ryw', 'rb']) {
+  for (const name of ['resume', 'crash', 'retry', 'lag', 'ryw', 'rb']) {
     let fail: ((n: number) => boolean) | undefined;
     const p = await countingProjection(tdb.pool, name, (n) => fail?.(n) ?? false);
     projections.set(name, p);

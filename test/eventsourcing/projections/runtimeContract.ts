@@ -81,7 +81,13 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
       const p = h.projection('crash', (amount) => failing && amount === 666);
       await appendCounts(h.store, 'crash-1', [1, 2]);
       await appendCounts(h.store, 'crash-2', [3, 666, 4]);
-      const rt = new ProjectionRuntime({ store: h.store, db: h.db, projections: [p], batchSize: 100 });
+      const rt = new ProjectionRuntime({
+        store: h.store,
+        db: h.db,
+        projections: [p],
+        batchSize: 100,
+        retry: false,
+      });
       await rt.start();
       const [failed] = await rt.status();
       assert.equal(failed!.status, 'failed');
@@ -96,6 +102,25 @@ export function projectionRuntimeContract<Tx>(label: string, make: () => Promise
       assert.deepEqual(counts.get('crash-1'), { n: 2, total: 3 });
       assert.deepEqual(counts.get('crash-2'), { n: 3, total: 673 });
       await rt2.stop();
+    });
+
+    test('a failed projector restarts by itself from its checkpoint after a backoff', async () => {
+      let failures = 0;
+      const p = h.projection('retry', (amount) => amount === 13 && failures++ === 0);
+      const cp = await appendCounts(h.store, 'retry-1', [1, 13, 2]);
+      const rt = new ProjectionRuntime({
+        store: h.store,
+        db: h.db,
+        projections: [p],
+        retry: { initialMs: 20, maxMs: 100 },
+      });
+      await rt.start();
+      assert.equal(await rt.waitForCheckpoint('retry', cp, 5000), true);
+      assert.equal(failures, 2);
+      assert.deepEqual((await h.counts('retry')).get('retry-1'), { n: 3, total: 16 });
+      const [st] = await rt.status();
+      assert.equal(st!.status, 'running');
+      await rt.stop();
     });
 
     test('reports lag while stopped (also to the metrics gauges) and emits the changed ids of each batch', async () => {
