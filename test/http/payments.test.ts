@@ -177,6 +177,10 @@ describe('reads', () => {
     const again = await get(`/v1/payments/${p.id}`, { 'if-none-match': res.headers.etag as string });
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
+    const weakList = await get(`/v1/payments/${p.id}`, { 'if-none-match': `"999", W/"${p.version}"` });
+    assert.equal(weakList.statusCode, 304);
+    const other = await get(`/v1/payments/${p.id}`, { 'if-none-match': '"999"' });
+    assert.equal(other.statusCode, 200);
   });
 
   test('GET with a min checkpoint (query or header) reads the write', async () => {

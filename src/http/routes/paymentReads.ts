@@ -18,6 +18,15 @@ function asOf(value: string): { version: number } | { time: Date } {
   return /^\d+$/.test(value) ? { version: Number(value) } : { time: new Date(value) };
 }
 
+/** If-None-Match: a list of tags, weak or strong (weak comparison, RFC 9110 13.1.2), or *. */
+function noneMatch(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === tag || v === `W/${tag}`;
+  });
+}
+
 export const paymentReadRoutes: RoutePlugin = async (app, { deps, config }) => {
   const { queries } = deps;
   const rywMs = config.api.readYourWritesTimeoutMs;
@@ -49,7 +58,7 @@ export const paymentReadRoutes: RoutePlugin = async (app, { deps, config }) => {
       if (!view) throw new NotFoundError('payment', id);
       const tag = etag(view.version);
       reply.header('ETag', tag);
-      if (!req.query.as_of && req.headers['if-none-match'] === tag) return reply.code(304).send(null);
+      if (!req.query.as_of && noneMatch(req.headers['if-none-match'], tag)) return reply.code(304).send(null);
       return view;
     },
   );
