@@ -180,6 +180,7 @@ const CASES: Case[] = [
     code: 'PAY_PAYLOAD_TOO_LARGE',
   },
   { name: 'unknown route', req: () => getReq('/v1/refunds'), status: 404, code: 'PAY_ROUTE_NOT_FOUND' },
+  { name: 'trailing slash', req: () => json(`${P}/`, valid), status: 404, code: 'PAY_ROUTE_NOT_FOUND' },
   {
     name: 'unknown route outside /v1',
     req: () => getReq('/admin'),

@@ -19,7 +19,7 @@ function toRegExp(url: string): RegExp {
       return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('/');
-  return new RegExp(`^${escaped}/?$`);
+  return new RegExp(`^${escaped}$`);
 }
 
 export function registerRouting(app: FastifyInstance): void {
@@ -35,7 +35,7 @@ export function registerRouting(app: FastifyInstance): void {
     const allowed = new Set<string>();
     for (const p of patterns.values()) if (p.re.test(path)) for (const m of p.methods) allowed.add(m);
     const problem =
-      allowed.size > 0
+      allowed.size > 0 && !allowed.has(req.method)
         ? new HttpProblem('PAY_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, {
             headers: { Allow: [...allowed].sort().join(', ') },
           })
