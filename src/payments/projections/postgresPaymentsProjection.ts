@@ -8,9 +8,11 @@ import type { MigrationSet } from '../../eventsourcing/migrations.js';
 import type { PgTx } from '../../eventsourcing/projections/postgresProjectionDb.js';
 import type { ApplyContext, Projection } from '../../eventsourcing/projections/projection.js';
 import {
+  type DashboardDelta,
   foldPayments,
   isoTime,
   paymentProjectionMeta,
+  type SeriesDelta,
   type StoredPayment,
   touchedPaymentIds,
 } from './paymentFold.js';
@@ -60,14 +62,10 @@ async function writeDetails(tx: PgTx, table: string, changed: StoredPayment[]): 
   );
 }
 
-async function applyPaymentsBatch(tx: PgTx, events: RecordedEvent[], ctx: ApplyContext): Promise<string[]> {
-  const loaded = await loadRows(tx, ctx.table('payment_details'), touchedPaymentIds(events));
-  const folded = foldPayments(events, loaded);
-  await writeDetails(tx, ctx.table('payment_details'), folded.changed);
-  const d = folded.dashboard;
+async function writeDashboard(tx: PgTx, table: string, d: DashboardDelta[]): Promise<void> {
   if (d.length > 0) {
     await tx.query(
-      `INSERT INTO ${ctx.table('payment_dashboard')} AS d (currency, count, succeeded, failed, amount_captured,
+      `INSERT INTO ${table} AS d (currency, count, succeeded, failed, amount_captured,
          amount_refunded, last_payment_at, last_failure_at)
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
          $7::text[], $8::text[])
@@ -89,10 +87,12 @@ async function applyPaymentsBatch(tx: PgTx, events: RecordedEvent[], ctx: ApplyC
       ],
     );
   }
-  const s = folded.series;
+}
+
+async function writeSeries(tx: PgTx, table: string, s: SeriesDelta[]): Promise<void> {
   if (s.length > 0) {
     await tx.query(
-      `INSERT INTO ${ctx.table('payment_timeseries')} AS s (bucket, bucket_start, currency, count, succeeded,
+      `INSERT INTO ${table} AS s (bucket, bucket_start, currency, count, succeeded,
          failed, amount_captured, amount_refunded)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
          $7::bigint[], $8::bigint[])
@@ -112,6 +112,14 @@ async function applyPaymentsBatch(tx: PgTx, events: RecordedEvent[], ctx: ApplyC
       ],
     );
   }
+}
+
+async function applyPaymentsBatch(tx: PgTx, events: RecordedEvent[], ctx: ApplyContext): Promise<string[]> {
+  const loaded = await loadRows(tx, ctx.table('payment_details'), touchedPaymentIds(events));
+  const folded = foldPayments(events, loaded);
+  await writeDetails(tx, ctx.table('payment_details'), folded.changed);
+  await writeDashboard(tx, ctx.table('payment_dashboard'), folded.dashboard);
+  await writeSeries(tx, ctx.table('payment_timeseries'), folded.series);
   return folded.changed.map((p) => p.view.id);
 }
 

@@ -8,9 +8,11 @@ import type { RecordedEvent } from '../../eventsourcing/eventStore.js';
 import type { MigrationSet } from '../../eventsourcing/migrations.js';
 import type { ApplyContext, Projection } from '../../eventsourcing/projections/projection.js';
 import {
+  type DashboardDelta,
   foldPayments,
   isoTime,
   paymentProjectionMeta,
+  type SeriesDelta,
   type StoredPayment,
   touchedPaymentIds,
 } from './paymentFold.js';
@@ -63,10 +65,7 @@ function loadRows(db: Db, table: string, ids: string[]): Map<string, StoredPayme
   return out;
 }
 
-function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext): string[] {
-  const details = ctx.table('payment_details');
-  const loaded = loadRows(db, details, touchedPaymentIds(events));
-  const folded = foldPayments(events, loaded);
+function writeDetails(db: Db, details: string, changed: StoredPayment[]): void {
   const upsert = prepare(
     db,
     `INSERT INTO ${details} (id, status, currency, customer, amount, created, updated, version, view, state)
@@ -75,7 +74,7 @@ function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext):
        amount = excluded.amount, updated = excluded.updated, version = excluded.version,
        view = excluded.view, state = excluded.state`,
   );
-  for (const p of folded.changed) {
+  for (const p of changed) {
     const v = p.view;
     upsert.run(
       v.id,
@@ -90,9 +89,12 @@ function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext):
       JSON.stringify(p.state),
     );
   }
+}
+
+function writeDashboard(db: Db, table: string, deltas: DashboardDelta[]): void {
   const dash = prepare(
     db,
-    `INSERT INTO ${ctx.table('payment_dashboard')} AS d (currency, count, succeeded, failed, amount_captured,
+    `INSERT INTO ${table} AS d (currency, count, succeeded, failed, amount_captured,
        amount_refunded, last_payment_at, last_failure_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (currency) DO UPDATE SET count = d.count + excluded.count,
        succeeded = d.succeeded + excluded.succeeded, failed = d.failed + excluded.failed,
@@ -101,7 +103,7 @@ function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext):
        last_payment_at = nullif(max(coalesce(d.last_payment_at, ''), coalesce(excluded.last_payment_at, '')), ''),
        last_failure_at = nullif(max(coalesce(d.last_failure_at, ''), coalesce(excluded.last_failure_at, '')), '')`,
   );
-  for (const d of folded.dashboard) {
+  for (const d of deltas) {
     dash.run(
       d.currency,
       d.count,
@@ -113,16 +115,19 @@ function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext):
       d.lastFailureAt && isoTime(d.lastFailureAt),
     );
   }
+}
+
+function writeSeries(db: Db, table: string, deltas: SeriesDelta[]): void {
   const series = prepare(
     db,
-    `INSERT INTO ${ctx.table('payment_timeseries')} AS s (bucket, bucket_start, currency, count, succeeded,
+    `INSERT INTO ${table} AS s (bucket, bucket_start, currency, count, succeeded,
        failed, amount_captured, amount_refunded) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (bucket, bucket_start, currency) DO UPDATE SET count = s.count + excluded.count,
        succeeded = s.succeeded + excluded.succeeded, failed = s.failed + excluded.failed,
        amount_captured = s.amount_captured + excluded.amount_captured,
        amount_refunded = s.amount_refunded + excluded.amount_refunded`,
   );
-  for (const s of folded.series) {
+  for (const s of deltas) {
     series.run(
       s.bucket,
       s.bucketStart,
@@ -134,6 +139,14 @@ function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext):
       s.amountRefunded,
     );
   }
+}
+
+function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext): string[] {
+  const details = ctx.table('payment_details');
+  const folded = foldPayments(events, loadRows(db, details, touchedPaymentIds(events)));
+  writeDetails(db, details, folded.changed);
+  writeDashboard(db, ctx.table('payment_dashboard'), folded.dashboard);
+  writeSeries(db, ctx.table('payment_timeseries'), folded.series);
   return folded.changed.map((p) => p.view.id);
 }
 
