@@ -14,6 +14,7 @@ import { MemoryWebhookInbox } from '../../src/payments/provider/inbox/webhookInb
 import type { PaymentProvider } from '../../src/payments/provider/port.js';
 import { StripeProvider } from '../../src/payments/provider/stripe/stripeProvider.js';
 import { type Simulator, signatureHeader, startSimulator } from '../../src/simulator/index.js';
+import { wrapProvider } from '../support/wrapProvider.js';
 
 const SECRET = 'whsec_test_route_secret';
 const KEY = 'sk_test_webhook_route';
@@ -35,7 +36,7 @@ describe('POST /webhooks/stripe', () => {
       maxNetworkRetries: 0,
     });
     // The provider's answer to our create is "lost" (as after a timeout): only a webhook can tell us.
-    const provider: PaymentProvider = Object.create(real);
+    const provider: PaymentProvider = wrapProvider(real);
     provider.createPayment = async (req) => {
       await real.createPayment(req);
       return { outcome: 'retryable', reason: 'response lost', status: null };

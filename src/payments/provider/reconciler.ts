@@ -117,7 +117,10 @@ export class Reconciler {
     const known = new Set(locals.map((l) => l.paymentId));
     for (const [key, p] of index) tick(await this.providerOnly(key, p, known));
     const counts = countOf(items);
-    const flagged = items.filter((i) => i.result !== 'matched').map((i) => ({ ...i, runId }));
+    // Matched payments are only counted, unless the run did something for them (a re-drive).
+    const flagged = items
+      .filter((i) => i.result !== 'matched' || i.detail.length > 0)
+      .map((i) => ({ ...i, runId }));
     await runLog.items(flagged);
     const completedAt = this.now();
     await runLog.completed(counts, completedAt);
@@ -208,8 +211,10 @@ export class Reconciler {
     const ctx = { actor: 'system:reconciler', correlationId: `reconcile:${base.paymentId}` };
     const written = await recordAll(this.d.recorder, state.paymentId, s.commands, ctx);
     const redriven = await this.retryDead(rows);
-    const result: ReconcileResult =
-      written.length > 0 ? 'corrected' : redriven.length > 0 ? 'local_only' : 'matched';
+    // Re-driven work only makes us "ahead" when an intent of ours is still unanswered.
+    const after = redriven.length > 0 ? await this.d.loadPayment(state.paymentId) : null;
+    const ahead = after !== null && hasOpenIntent(after);
+    const result: ReconcileResult = written.length > 0 ? 'corrected' : ahead ? 'local_only' : 'matched';
     return {
       ...base,
       providerPaymentId: truth.providerPaymentId,
@@ -271,6 +276,16 @@ export class Reconciler {
     ];
     return { ...base, paymentId: ours ?? null, result: 'provider_only', needsAttention: true, detail };
   }
+}
+
+function hasOpenIntent(s: PaymentState): boolean {
+  const open = s.status === 'pending' || s.status === 'processing';
+  return (
+    open ||
+    s.pendingCapture !== null ||
+    s.pendingCancel !== null ||
+    s.refunds.some((r) => r.status === 'pending')
+  );
 }
 
 function countOf(items: Item[]): ReconcileCounts {

@@ -31,10 +31,11 @@ import {
 import { createProviderFlow, type ProviderFlowOptions } from '../../../src/payments/provider/flow.js';
 import { SqliteWebhookInbox } from '../../../src/payments/provider/inbox/sqlWebhookInbox.js';
 import { providerMigrationsSqlite } from '../../../src/payments/provider/inbox/webhookInbox.js';
+import type { PaymentProvider } from '../../../src/payments/provider/port.js';
 import { Reconciler } from '../../../src/payments/provider/reconciler.js';
 import { StripeProvider } from '../../../src/payments/provider/stripe/stripeProvider.js';
 import { SqlitePaymentQueries } from '../../../src/payments/queries/sqlitePaymentQueries.js';
-import { type FaultOptions, startSimulator } from '../../../src/simulator/index.js';
+import { type FaultOptions, startSimulator, type WebhookRetryOptions } from '../../../src/simulator/index.js';
 
 export const WEBHOOK_SECRET = 'whsec_e2e_secret_never_logged';
 const SK = 'sk_test_e2e';
@@ -45,6 +46,9 @@ export interface HarnessOptions {
   policy?: ProviderFlowOptions['policy'];
   dispatcher?: ProviderFlowOptions['dispatcher'];
   providerTimeoutMs?: number;
+  webhookRetry?: Partial<WebhookRetryOptions>;
+  /** Wraps the provider the dispatcher and webhooks use (the reconciler gets the plain one). */
+  wrapProvider?: (p: PaymentProvider) => PaymentProvider;
 }
 
 export async function startHarness(o: HarnessOptions = {}) {
@@ -81,7 +85,11 @@ export async function startHarness(o: HarnessOptions = {}) {
   const metrics = createMetrics();
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: { write: (s: string) => logs.push(s) } });
-  const sim = await startSimulator({ apiKey: SK, ...(o.faults ? { faults: o.faults } : {}) });
+  const sim = await startSimulator({
+    apiKey: SK,
+    ...(o.faults ? { faults: o.faults } : {}),
+    ...(o.webhookRetry ? { webhookRetry: o.webhookRetry } : {}),
+  });
   const provider = new StripeProvider({
     apiKey: SK,
     host: sim.host,
@@ -96,7 +104,7 @@ export async function startHarness(o: HarnessOptions = {}) {
     store,
     outbox,
     inbox: new SqliteWebhookInbox(store.db),
-    provider,
+    provider: o.wrapProvider ? o.wrapProvider(provider) : provider,
     webhookSecret: WEBHOOK_SECRET,
     metrics,
     logger,
@@ -148,11 +156,19 @@ export async function startHarness(o: HarnessOptions = {}) {
     logs,
     key,
     async close() {
-      await flow.stop();
-      await sim.close();
-      await app.close();
-      await runtime.stop();
-      await store.close();
+      const t: Array<[string, number]> = [];
+      const step = async (name: string, fn: () => Promise<unknown>) => {
+        const t0 = Date.now();
+        await fn();
+        t.push([name, Date.now() - t0]);
+      };
+      await step('sim', () => sim.close());
+      await step('flow', () => flow.stop());
+      app.server.closeAllConnections();
+      await step('app', () => app.close());
+      await step('runtime', () => runtime.stop());
+      await step('store', () => store.close());
+      console.log('close steps', JSON.stringify(t));
       rmSync(dir, { recursive: true, force: true });
     },
   };

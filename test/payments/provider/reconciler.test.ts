@@ -11,6 +11,7 @@ import { Reconciler } from '../../../src/payments/provider/reconciler.js';
 import { reconcileCommand } from '../../../src/payments/provider/reconcileSchedule.js';
 import { StripeProvider } from '../../../src/payments/provider/stripe/stripeProvider.js';
 import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
+import { wrapProvider } from '../../support/wrapProvider.js';
 
 const ctx = { actor: 'key_test', correlationId: 'c-1' };
 
@@ -29,7 +30,7 @@ describe('Reconciler against the simulator', () => {
       protocol: 'http',
       maxNetworkRetries: 0,
     });
-    const provider: PaymentProvider = Object.create(real);
+    const provider: PaymentProvider = wrapProvider(real);
     tamper?.(real, provider);
     const store = new MemoryEventStore();
     const outbox = new MemoryOutboxStore(store.outbox);
