@@ -43,13 +43,10 @@ const store = z
       env: 'PAYSTREAM_SQLITE_SYNCHRONOUS',
       doc: 'SQLite PRAGMA synchronous; full keeps every commit durable',
     }),
-    pgSynchronousCommit: setting(
-      z.enum(['on', 'off']).default('on'),
-      {
-        env: 'PAYSTREAM_PG_SYNCHRONOUS_COMMIT',
-        doc: 'PostgreSQL synchronous_commit; on keeps commits durable',
-      },
-    ),
+    pgSynchronousCommit: setting(z.enum(['on', 'off']).default('on'), {
+      env: 'PAYSTREAM_PG_SYNCHRONOUS_COMMIT',
+      doc: 'PostgreSQL synchronous_commit; on keeps commits durable',
+    }),
     pgPoolMax: setting(int(10, 1, 1000), { env: 'PAYSTREAM_PG_POOL_MAX', doc: 'PostgreSQL pool size' }),
     groupCommitMaxBatch: setting(int(512, 1, 100_000), {
       env: 'PAYSTREAM_GROUP_COMMIT_MAX_BATCH',
