@@ -141,6 +141,18 @@ describe('capture, cancel, refund', () => {
     assert.deepEqual([view.refunds[0]!.amount, view.refunds[0]!.reason], [1500, 'duplicate']);
   });
 
+  test('a refund retried with its Idempotency-Key is replayed, not refunded twice', async () => {
+    const p = await succeeded(3000);
+    const headers = { 'idempotency-key': `refund-${p.id}` };
+    const first = await post(`/v1/payments/${p.id}/refunds`, { amount: 1000 }, headers);
+    const again = await post(`/v1/payments/${p.id}/refunds`, { amount: 1000 }, headers);
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(again.json().refunds.length, 1);
+    assert.equal(again.headers['paystream-checkpoint'], first.headers['paystream-checkpoint']);
+  });
+
   test('a state conflict is 409 with the domain code (cancel a canceled payment)', async () => {
     const p = await create();
     assert.equal((await post(`/v1/payments/${p.id}/cancel`, {})).statusCode, 200);
