@@ -33,6 +33,7 @@ import {
   type Summary,
   toRow,
 } from './lib/harness.js';
+import { benchStreamLoad } from './loadStream.js';
 
 type Store = EventStore & IdempotencyStore & SnapshotStore;
 
@@ -204,6 +205,8 @@ async function sqlite(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'paystream-bench-cmd-'));
   const store = new SqliteEventStore({ path: join(dir, 'bench.db'), synchronous: 'full' });
   try {
+    loads.push(['SQLite, small state', await benchStreamLoad(store, 'corrections')]);
+    loads.push(['SQLite, 9,997 refunds in the state', await benchStreamLoad(store, 'refunds')]);
     return await benchStore('SQLite (sync FULL)', store);
   } finally {
     await store.close();
@@ -216,6 +219,9 @@ async function postgres(): Promise<Row[]> {
   // A pool of its own, large enough for 64 concurrent commands' reads beside the writer's batches.
   const store = await PostgresEventStore.create({ connectionString: db.url, poolSize: 32 });
   try {
+    const analyze = () => store.pool.query('ANALYZE events');
+    loads.push(['PostgreSQL, small state', await benchStreamLoad(store, 'corrections', analyze)]);
+    loads.push(['PostgreSQL, 9,997 refunds in the state', await benchStreamLoad(store, 'refunds', analyze)]);
     return await benchStore('PostgreSQL', store);
   } finally {
     await store.close();
@@ -226,6 +232,7 @@ async function postgres(): Promise<Row[]> {
 console.log(
   `bench:commands — concurrency ${load.concurrency}, ${load.runs} runs of ${load.durationMs} ms per line; medians; ratio = command path / store-only append of the same run`,
 );
+const loads: [string, { snapshotMs: number; fullMs: number }][] = [];
 const rows: Row[] = [];
 if (values.only !== 'postgres') rows.push(...(await sqlite()));
 if (values.only !== 'sqlite') rows.push(...(await postgres()));
@@ -233,4 +240,9 @@ printTable('Command path vs store-only append', rows);
 for (const r of rows.filter((x) => x.baseline)) {
   const ratio = r.opsPerSec / r.baseline!.opsPerSec;
   console.log(`${r.name}: ${(ratio * 100).toFixed(0)}% of the store-only rate (target >= 60%)`);
+}
+for (const [name, l] of loads) {
+  console.log(
+    `${name}: 10,000-event stream loads in ${l.snapshotMs.toFixed(2)} ms with a snapshot (50-event tail), ${l.fullMs.toFixed(1)} ms folded from the start (target < 5 ms)`,
+  );
 }
