@@ -58,7 +58,13 @@ export function createProviderFlow(o: ProviderFlowOptions): ProviderFlow {
   const recorder = new PaymentRecorder(deps);
   const loadPayment = paymentLoader(o.store, snapshots);
   const policy = createProviderPolicy(o.policy, o.metrics);
-  const handlers = paymentHandlers({ provider: o.provider, policy, recorder, loadPayment });
+  const handlers = paymentHandlers({
+    provider: o.provider,
+    policy,
+    recorder,
+    loadPayment,
+    ...(o.metrics ? { metrics: o.metrics } : {}),
+  });
   const dispatcher = new OutboxDispatcher({
     store: o.outbox,
     handlers,

@@ -13,6 +13,7 @@
  */
 import type { HandlerVerdict, OutboxHandler } from '../../eventsourcing/outbox/dispatcher.js';
 import type { OutboxMessage } from '../../eventsourcing/outbox/outboxStore.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { isPaystreamError } from '../../shared/errors.js';
 import type { PaymentRecorder } from '../commands/paymentRecorder.js';
 import type { PaymentCommand } from '../domain/commands.js';
@@ -45,6 +46,7 @@ export interface ProviderFlowDeps {
   policy: ProviderPolicy;
   recorder: PaymentRecorder;
   loadPayment: PaymentLoader;
+  metrics?: Metrics;
   now?: () => Date;
 }
 
@@ -66,13 +68,14 @@ function failureText(r: Failed): string {
 
 export function paymentHandlers(deps: ProviderFlowDeps): Record<ProviderWorkKind, OutboxHandler> {
   const at = () => (deps.now?.() ?? new Date()).toISOString();
+  const observer = deps.metrics ? { metrics: deps.metrics, loadPayment: deps.loadPayment } : undefined;
   const ctxOf = (m: OutboxMessage): CommandContext => ({
     actor: 'system:dispatcher',
     correlationId: m.id,
     causationId: (m.payload as ProviderWorkPayload).idempotencyKey,
   });
   const record = async (p: ProviderWorkPayload, commands: PaymentCommand[], m: OutboxMessage) => {
-    await recordAll(deps.recorder, p.paymentId, commands, ctxOf(m));
+    await recordAll(deps.recorder, p.paymentId, commands, ctxOf(m), observer);
   };
   /** Loads the payment; undefined means there is nothing (left) to do for this message. */
   const load = async (p: ProviderWorkPayload): Promise<PaymentState | undefined> =>

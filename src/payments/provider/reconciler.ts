@@ -209,7 +209,10 @@ export class Reconciler {
     if (s.conflicts.length > 0)
       return { ...base, result: 'conflicting', needsAttention: true, detail: s.conflicts };
     const ctx = { actor: 'system:reconciler', correlationId: `reconcile:${base.paymentId}` };
-    const written = await recordAll(this.d.recorder, state.paymentId, s.commands, ctx);
+    const observer = this.d.metrics
+      ? { metrics: this.d.metrics, loadPayment: this.d.loadPayment }
+      : undefined;
+    const written = await recordAll(this.d.recorder, state.paymentId, s.commands, ctx, observer);
     const redriven = await this.retryDead(rows);
     // Re-driven work only makes us "ahead" when an intent of ours is still unanswered.
     const after = redriven.length > 0 ? await this.d.loadPayment(state.paymentId) : null;

@@ -5,6 +5,7 @@
  */
 import type { EventStore, SnapshotStore } from '../../eventsourcing/eventStore.js';
 import { loadAggregate } from '../../eventsourcing/loadAggregate.js';
+import { amountRange, type Metrics } from '../../observability/metrics.js';
 import type { PaymentRecorder } from '../commands/paymentRecorder.js';
 import type { PaymentCommand } from '../domain/commands.js';
 import { type PaymentEvent, paymentStreamId } from '../domain/events.js';
@@ -31,16 +32,44 @@ export function paymentLoader(
   };
 }
 
+export interface OutcomeObserver {
+  metrics: Metrics;
+  loadPayment: PaymentLoader;
+}
+
+const OUTCOMES: Record<string, string> = {
+  PaymentCaptured: 'succeeded',
+  PaymentAuthorized: 'requires_capture',
+  PaymentFailed: 'failed',
+};
+
 /** Runs the commands in order; returns the types of the events they wrote. */
 export async function recordAll(
   recorder: PaymentRecorder,
   paymentId: string,
   commands: PaymentCommand[],
   ctx: CommandContext,
+  observer?: OutcomeObserver,
 ): Promise<string[]> {
   const written: string[] = [];
   for (const c of commands) written.push(...(await recordOne(recorder, paymentId, c, ctx)));
+  if (observer) await observeOutcome(observer, paymentId, written);
   return written;
+}
+
+/**
+ * payments_processed_total and payment_processing_duration_seconds, counted where an outcome is
+ * written (whichever path learned it: dispatcher, webhook or reconciliation), so each counts once.
+ */
+async function observeOutcome(o: OutcomeObserver, paymentId: string, written: string[]): Promise<void> {
+  const type = written.find((t) => OUTCOMES[t]);
+  if (!type) return;
+  const s = await o.loadPayment(paymentId);
+  if (!s) return;
+  const status = OUTCOMES[type]!;
+  o.metrics.paymentsProcessed.inc({ currency: s.currency, amount_range: amountRange(s.amount), status });
+  const seconds = Math.max(0, (Date.now() - Date.parse(s.createdAt)) / 1000);
+  o.metrics.paymentProcessingDuration.observe({ currency: s.currency, status }, seconds);
 }
 
 async function recordOne(

@@ -124,7 +124,10 @@ export class StripeWebhookReceiver implements WebhookReceiver {
       return 'conflict';
     }
     const ctx = { actor: 'system:webhooks', correlationId: event.id, causationId: `webhook:${event.id}` };
-    await recordAll(this.d.recorder, paymentId, s.commands, ctx);
+    const observer = this.d.metrics
+      ? { metrics: this.d.metrics, loadPayment: this.d.loadPayment }
+      : undefined;
+    await recordAll(this.d.recorder, paymentId, s.commands, ctx, observer);
     return 'applied';
   }
 }
