@@ -57,3 +57,35 @@ export async function pruneIdempotencyKeys(
   }
   return store.pruneIdempotency(new Date(now.getTime() - ttlHours * 3_600_000));
 }
+
+export interface IdempotencyPruning {
+  /** Prunes now; resolves with how many keys were deleted. */
+  runOnce(): Promise<number>;
+  stop(): void;
+}
+
+/**
+ * Prunes expired keys every `everyMs` (default one hour) in the background; the timer does not
+ * keep the process alive. A failed prune is reported to `onError` and retried at the next tick.
+ */
+export function scheduleIdempotencyPruning(
+  store: Pick<IdempotencyStore, 'pruneIdempotency'>,
+  options: {
+    everyMs?: number;
+    ttlHours?: number;
+    now?: () => Date;
+    onPruned?: (count: number) => void;
+    onError?: (error: unknown) => void;
+  } = {},
+): IdempotencyPruning {
+  const runOnce = async () => {
+    const count = await pruneIdempotencyKeys(store, options.now?.() ?? new Date(), options.ttlHours);
+    options.onPruned?.(count);
+    return count;
+  };
+  const timer = setInterval(() => {
+    runOnce().catch((e) => options.onError?.(e));
+  }, options.everyMs ?? 3_600_000);
+  timer.unref();
+  return { runOnce, stop: () => clearInterval(timer) };
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import { type Decider, handleCommand } from '../../src/eventsourcing/commandHandler.js';
-import { pruneIdempotencyKeys } from '../../src/eventsourcing/idempotency.js';
+import { pruneIdempotencyKeys, scheduleIdempotencyPruning } from '../../src/eventsourcing/idempotency.js';
 import { MemoryEventStore } from '../../src/eventsourcing/memory/memoryEventStore.js';
 import { PaystreamError } from '../../src/shared/errors.js';
 
@@ -78,6 +78,38 @@ describe('command idempotency', () => {
     assert.equal(await store.getIdempotencyRecord('actor:k1'), undefined);
     await assert.rejects(pruneIdempotencyKeys(store, hours(25), 1), RangeError);
   });
+});
+
+test('scheduled pruning runs every interval with the configured clock', async () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    const befores: Date[] = [];
+    const store = {
+      pruneIdempotency: async (before: Date) => {
+        befores.push(before);
+        return 2;
+      },
+    };
+    const pruned: number[] = [];
+    const now = new Date('2026-03-02T12:00:00.000Z');
+    const job = scheduleIdempotencyPruning(store, {
+      everyMs: 1000,
+      now: () => now,
+      onPruned: (n) => pruned.push(n),
+    });
+    mock.timers.tick(1000);
+    mock.timers.tick(1000);
+    await job.runOnce();
+    job.stop();
+    mock.timers.tick(5000);
+    assert.deepEqual(
+      befores.map((d) => d.toISOString()),
+      Array(3).fill('2026-03-01T12:00:00.000Z'),
+    );
+    assert.deepEqual(pruned, [2, 2, 2]);
+  } finally {
+    mock.timers.reset();
+  }
 });
 
 describe('command idempotency with the key looked up late (lookupKeyFirst: false)', () => {
