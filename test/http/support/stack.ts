@@ -51,6 +51,8 @@ export interface StackOptions {
   withOutbox?: boolean;
   /** Extra route plugins registered before the app is ready (route-plugin pattern tests). */
   plugins?: RoutePlugin[];
+  /** 'inline' (default: the read model is written in the append) or 'async' (a projector follows). */
+  projection?: 'inline' | 'async';
   /** Wraps the real command service (e.g. to stand in for the provider flow). */
   wrapCommands?: (inner: PaymentCommandService, recorder: PaymentRecorder) => PaymentCommandService;
 }
@@ -68,7 +70,9 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     store,
     db: pdb,
     projections: [sqlitePaymentsProjection()],
-    inline: { names: [PAYMENTS_PROJECTION], install: sqliteInline(store, pdb) },
+    ...(options.projection !== 'async' && {
+      inline: { names: [PAYMENTS_PROJECTION], install: sqliteInline(store, pdb) },
+    }),
   });
   await runtime.start();
   const queries = new SqlitePaymentQueries(store.db, {
