@@ -27,6 +27,8 @@ export interface RecordSubmission {
 
 export interface RecordAuthorization {
   type: 'RecordAuthorization';
+  /** When given, must be the payment's currency (any case): PAY_CURRENCY_MISMATCH otherwise. */
+  currency?: string;
   providerPaymentId: string;
   amountAuthorized: number;
   at: string;
@@ -34,6 +36,8 @@ export interface RecordAuthorization {
 
 export interface RecordCapture {
   type: 'RecordCapture';
+  /** When given, must be the payment's currency (any case): PAY_CURRENCY_MISMATCH otherwise. */
+  currency?: string;
   providerPaymentId: string;
   amount: number;
   at: string;
@@ -50,6 +54,8 @@ export interface RecordFailure {
 
 export interface RequestCapture {
   type: 'RequestCapture';
+  /** When given, must be the payment's currency (any case): PAY_CURRENCY_MISMATCH otherwise. */
+  currency?: string;
   /** Default: the full capturable amount. */
   amount?: number;
   at: string;
@@ -70,6 +76,8 @@ export interface RecordCancellation {
 
 export interface RequestRefund {
   type: 'RequestRefund';
+  /** When given, must be the payment's currency (any case): PAY_CURRENCY_MISMATCH otherwise. */
+  currency?: string;
   refundId: string;
   /** Default: everything still refundable. */
   amount?: number;

@@ -24,12 +24,14 @@ import {
 } from './decideRefunds.js';
 import { reject } from './errors.js';
 import type { PaymentEvent } from './events.js';
-import { assertValidAmount, normalizeCurrency } from './money.js';
+import { assertSameCurrency, assertValidAmount, normalizeCurrency } from './money.js';
 import type { PaymentState } from './state.js';
 
 export function decide(command: PaymentCommand, state: PaymentState | null): PaymentEvent[] {
   if (command.type === 'RequestPayment') return decideRequestPayment(command, state);
   if (state === null) throw new NotFoundError('payment', '(stream is empty)');
+  if ('currency' in command && command.currency !== undefined)
+    assertSameCurrency(state.currency, command.currency);
   switch (command.type) {
     case 'RecordSubmission':
       return decideRecordSubmission(command, state);

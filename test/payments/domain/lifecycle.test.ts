@@ -185,6 +185,29 @@ describe('RequestCapture', () => {
   });
 });
 
+describe('currency', () => {
+  test('a command naming another currency than the payment is PAY_CURRENCY_MISMATCH', () => {
+    spec
+      .given(authorized)
+      .when({ type: 'RequestCapture', currency: 'usd', at: at(3) })
+      .thenThrows('PAY_CURRENCY_MISMATCH');
+    spec
+      .given(succeeded)
+      .when({ type: 'RequestRefund', refundId: 're_1', reason: null, currency: 'gbp', at: at(7) })
+      .thenThrows('PAY_CURRENCY_MISMATCH');
+    spec
+      .given(processing)
+      .when({ type: 'RecordCapture', providerPaymentId: PI, amount: 1000, currency: 'jpy', at: at(4) })
+      .thenThrows('PAY_CURRENCY_MISMATCH');
+  });
+  test('the same currency in any case is accepted', () => {
+    spec
+      .given(authorized)
+      .when({ type: 'RequestCapture', currency: 'EUR', at: at(3) })
+      .then([ev.captureRequested(1000)]);
+  });
+});
+
 describe('RequestCancel and RecordCancellation', () => {
   test('pending → canceled at once (never sent)', () => {
     spec
