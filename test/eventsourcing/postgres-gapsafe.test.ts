@@ -64,7 +64,7 @@ async function holdOpen(streamId: string, n: number) {
   const p = prepareAppend(streamId, [{ type: 'Held', data: { n } }]);
   const [outcome] = await runAppendBatch(client as unknown as pg.PoolClient, [p], 'on');
   assert.equal(outcome!.status, 'ok');
-  const xid = BigInt(outcome!.events[0]!.checkpoint.slice(0, 20));
+  const xid = outcome!.xid;
   return {
     xid,
     async commit() {

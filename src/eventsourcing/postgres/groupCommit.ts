@@ -183,7 +183,8 @@ export class GroupCommitWriter {
       for (const [i, o] of outcomes.entries()) {
         if (o.status !== 'ok') continue;
         try {
-          for (const hook of hooks) await hook(client, o.events);
+          const events = o.events();
+          for (const hook of hooks) await hook(client, events);
         } catch (cause) {
           throw new HookFailure(i, cause);
         }

@@ -108,14 +108,13 @@ function assertJsonbSafe(p: PreparedAppend): void {
   }
 }
 
-function writtenResult(p: PreparedAppend, events: RecordedEvent[]): AppendResult {
-  const last = events[events.length - 1]!;
+function writtenResult(p: PreparedAppend, o: AppendOutcome): AppendResult {
   return {
     streamId: p.streamId,
-    nextExpectedVersion: last.streamVersion,
-    globalPositions: events.map((e) => e.globalPosition),
-    checkpoint: last.checkpoint,
-    globalPosition: last.globalPosition,
+    nextExpectedVersion: o.lastVersion,
+    globalPositions: o.positions,
+    checkpoint: o.checkpoint,
+    globalPosition: o.positions[o.positions.length - 1]!,
     written: true,
   };
 }
@@ -186,8 +185,8 @@ export class PostgresEventStore implements EventStore, IdempotencyStore, Snapsho
       if (outcome.status === 'ok') {
         this.notifier.notify();
         this.notifySender.poke();
-        this.horizon.noteCommit(BigInt(outcome.events[0]!.checkpoint.slice(0, 20)));
-        return writtenResult(p, outcome.events);
+        this.horizon.noteCommit(outcome.xid);
+        return writtenResult(p, outcome);
       }
       if (outcome.status === 'conflict') {
         // 'any' loses only a race to create the stream; it goes again and appends after it.

@@ -1,8 +1,10 @@
 -- Event store schema (module 'eventstore'). transaction_id gives the gap-safe global order:
 -- readers only take rows with transaction_id < pg_snapshot_xmin(pg_current_snapshot()),
 -- ordered by (transaction_id, global_position); see postgresEventStore.ts.
+-- The primary key is the read order itself (one index less to maintain per event); the identity
+-- still makes global_position unique on its own.
 CREATE TABLE events (
-  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  global_position bigint GENERATED ALWAYS AS IDENTITY,
   transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
   stream_id text NOT NULL,
   version bigint NOT NULL,
@@ -13,9 +15,9 @@ CREATE TABLE events (
   metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
   recorded_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT events_stream_version UNIQUE (stream_id, version),
-  CONSTRAINT events_version_positive CHECK (version >= 1)
+  CONSTRAINT events_version_positive CHECK (version >= 1),
+  CONSTRAINT events_pkey PRIMARY KEY (transaction_id, global_position)
 );
-CREATE INDEX events_tx_position ON events (transaction_id, global_position);
 
 CREATE TABLE streams (
   stream_id text PRIMARY KEY,
