@@ -22,8 +22,8 @@ import { outboxFor, type PaymentState } from '../domain/payment.js';
 import { type LocalPayment, localPayments } from './localPayments.js';
 import type { ProviderPolicy } from './policy.js';
 import type { PaymentProvider, ProviderPayment } from './port.js';
+import { countOf, hasOpenIntent, outboxByStream, pool, providerIndex } from './reconcileInputs.js';
 import {
-  emptyCounts,
   type PaymentReconciledData,
   type ReconcileCounts,
   type ReconcileResult,
@@ -103,8 +103,8 @@ export class Reconciler {
     const locals = await localPayments(this.d.store, since);
     const oldest = locals.reduce((t, l) => Math.min(t, Date.parse(l.state.createdAt)), since.getTime());
     // An hour of slack: the provider stamps creation on its own clock, after our request.
-    const index = await this.providerIndex(new Date(oldest - 3_600_000));
-    const outbox = await this.outboxByStream();
+    const index = await providerIndex(this.d.provider, this.d.policy, new Date(oldest - 3_600_000));
+    const outbox = await outboxByStream(this.d.outbox);
     const total = locals.length + index.size;
     let done = 0;
     const items: Item[] = [];
@@ -132,34 +132,6 @@ export class Reconciler {
       counts,
       items: flagged,
     };
-  }
-
-  /** Provider payments created since `from`, by our payment id (or by their own id when they carry none). */
-  private async providerIndex(from: Date): Promise<Map<string, ProviderPayment>> {
-    const out = new Map<string, ProviderPayment>();
-    let startingAfter: string | undefined;
-    for (;;) {
-      const req = {
-        createdGte: Math.floor(from.getTime() / 1000),
-        limit: 100,
-        ...(startingAfter ? { startingAfter } : {}),
-      };
-      const page = await this.d.policy.execute(() => this.d.provider.listPayments(req));
-      if (page.outcome !== 'ok') throw new Error(`cannot list provider payments: ${page.outcome}`);
-      for (const p of page.value.data) out.set(p.metadata[PAYMENT_ID_KEY] ?? `provider:${p.id}`, p);
-      if (!page.value.hasMore || page.value.data.length === 0) return out;
-      startingAfter = page.value.data[page.value.data.length - 1]!.id;
-    }
-  }
-
-  private async outboxByStream(): Promise<Map<string, OutboxMessage[]>> {
-    const out = new Map<string, OutboxMessage[]>();
-    for (const state of ['pending', 'leased', 'dead'] as const) {
-      for (const m of await this.d.outbox.list({ state, limit: 1_000_000 })) {
-        out.set(m.streamId, [...(out.get(m.streamId) ?? []), m]);
-      }
-    }
-    return out;
   }
 
   private async one(
@@ -279,41 +251,4 @@ export class Reconciler {
     ];
     return { ...base, paymentId: ours ?? null, result: 'provider_only', needsAttention: true, detail };
   }
-}
-
-function hasOpenIntent(s: PaymentState): boolean {
-  const open = s.status === 'pending' || s.status === 'processing';
-  return (
-    open ||
-    s.pendingCapture !== null ||
-    s.pendingCancel !== null ||
-    s.refunds.some((r) => r.status === 'pending')
-  );
-}
-
-function countOf(items: Item[]): ReconcileCounts {
-  const c = emptyCounts();
-  const field: Record<ReconcileResult, keyof ReconcileCounts> = {
-    matched: 'matched',
-    corrected: 'corrected',
-    local_only: 'localOnly',
-    provider_only: 'providerOnly',
-    conflicting: 'conflicting',
-    in_flight: 'inFlight',
-    error: 'errors',
-  };
-  for (const i of items) {
-    c[field[i.result]] += 1;
-    c.redriven += i.detail.filter((d) => d.startsWith('retried') || d.startsWith('re-enqueued')).length;
-  }
-  c.payments = items.length;
-  return c;
-}
-
-async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
