@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
-import { createAggregateCache } from '../../src/eventsourcing/aggregateCache.js';
 import { type Decider, handleCommand } from '../../src/eventsourcing/commandHandler.js';
 import type { Snapshot, SnapshotStore } from '../../src/eventsourcing/eventStore.js';
 import { loadAggregate } from '../../src/eventsourcing/loadAggregate.js';
@@ -205,74 +204,5 @@ describe('snapshots', () => {
     const ms = performance.now() - started;
     assert.deepEqual([loaded.version, loaded.state, loaded.tailLength], [10_000, { total: 10_000 }, 10]);
     assert.ok(ms < 50, `loaded in ${ms.toFixed(2)} ms`);
-  });
-});
-
-describe('aggregate cache', () => {
-  test('a cached state skips the snapshot read; a stale one catches up from the tail', async () => {
-    const store = new MemoryEventStore();
-    let snapshotReads = 0;
-    const snapshots: SnapshotStore = {
-      loadSnapshot: (id) => {
-        snapshotReads++;
-        return store.loadSnapshot(id);
-      },
-      saveSnapshot: (s) => store.saveSnapshot(s),
-    };
-    const cache = createAggregateCache<{ total: number }>();
-    const cached = { cache, snapshots, snapshotEvery: 1 };
-    await add(store, 1);
-    await add(store, 10);
-    await add(store, 100, cached);
-    await add(store, 1000); // another writer, without the cache
-    const last = await add(store, 10000, cached);
-    assert.deepEqual([last.version, last.state], [5, { total: 11111 }]);
-    assert.equal(snapshotReads, 1, 'only the first cached load read the snapshot store');
-    assert.deepEqual(cache.get('counter-1')?.state, { total: 11111 });
-  });
-
-  test('trusted cache: a stale state is caught by the expected version, then re-loaded', async () => {
-    const store = new MemoryEventStore();
-    const cache = createAggregateCache<{ total: number }>();
-    await add(store, 1, { cache, trustCache: true });
-    await add(store, 10); // another writer: the cache is now stale
-    const r = await add(store, 100, { cache, trustCache: true });
-    assert.deepEqual([r.version, r.state], [3, { total: 111 }]);
-  });
-
-  test('trusted cache: refusals and no-ops decided on a stale state are re-checked', async () => {
-    type Cmd = { type: 'SetIf'; from: number; to: number } | { type: 'Ensure'; to: number };
-    const setter: Decider<Cmd, { type: 'Set'; data: { to: number } }, number> = {
-      initialState: () => 0,
-      evolve: (_s, e) => e.data.to,
-      decide: (c, s) => {
-        if (c.type === 'SetIf' && c.from !== s) throw new PaystreamError('PAY_INVALID_TRANSITION', 'moved');
-        return c.type === 'Ensure' && c.to === s ? [] : [{ type: 'Set', data: { to: c.to } }];
-      },
-    };
-    const store = new MemoryEventStore();
-    const cache = createAggregateCache<number>();
-    const run = (command: Cmd, trusted = true) =>
-      handleCommand({
-        store,
-        decider: setter,
-        streamId: 's',
-        command,
-        ...(trusted ? { cache, trustCache: true } : {}),
-      });
-    await run({ type: 'SetIf', from: 0, to: 1 });
-    await run({ type: 'SetIf', from: 1, to: 2 }, false); // the cache still says 1
-    const accepted = await run({ type: 'SetIf', from: 2, to: 3 });
-    assert.deepEqual([accepted.version, accepted.state], [3, 3]);
-    await run({ type: 'SetIf', from: 3, to: 1 }, false); // the cache says 3, the store 1
-    const ensured = await run({ type: 'Ensure', to: 3 });
-    assert.deepEqual([ensured.version, ensured.state, ensured.events.length], [5, 3, 1]);
-  });
-
-  test('the cache never goes back to an older version', () => {
-    const cache = createAggregateCache<number>();
-    cache.set('s', { state: 2, version: 2, checkpoint: '2', globalPosition: 2 });
-    cache.set('s', { state: 1, version: 1, checkpoint: '1', globalPosition: 1 });
-    assert.equal(cache.get('s')?.version, 2);
   });
 });

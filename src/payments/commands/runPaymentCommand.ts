@@ -3,11 +3,11 @@
  * outbox mapping, metadata from the CommandContext, idempotency keys scoped by actor.
  */
 import { type AggregateCache, createAggregateCache } from '../../eventsourcing/aggregateCache.js';
-import { handleCommand } from '../../eventsourcing/commandHandler.js';
+import { type HandleCommandOptions, handleCommand } from '../../eventsourcing/commandHandler.js';
 import type { EventStore, IdempotencyStore, SnapshotStore } from '../../eventsourcing/eventStore.js';
 import { ConcurrencyError, isPaystreamError, NotFoundError, PaystreamError } from '../../shared/errors.js';
 import type { PaymentCommand } from '../domain/commands.js';
-import { paymentStreamId } from '../domain/events.js';
+import { type PaymentEvent, paymentStreamId } from '../domain/events.js';
 import {
   outboxFor,
   PAYMENT_STATE_SCHEMA_VERSION,
@@ -69,46 +69,53 @@ interface StoredResponse {
   refundId?: string;
 }
 
+type PaymentHandlerOptions = HandleCommandOptions<PaymentCommand, PaymentEvent, PaymentState | null>;
+
+function handlerOptions(deps: PaymentCommandDeps, run: PaymentCommandRun): PaymentHandlerOptions {
+  const { ctx } = run;
+  const cache = cacheFor(deps);
+  const stored: StoredResponse = run.refundId
+    ? { paymentId: run.paymentId, refundId: run.refundId }
+    : { paymentId: run.paymentId };
+  return {
+    store: deps.store,
+    ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
+    decider: paymentDecider,
+    streamId: paymentStreamId(run.paymentId),
+    command: run.command,
+    metadata: {
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId ?? ctx.correlationId,
+      actor: ctx.actor,
+    },
+    ...(ctx.expectedVersion !== undefined ? { expectedVersion: ctx.expectedVersion } : {}),
+    ...(ctx.idempotencyKey
+      ? {
+          idempotency: {
+            key: `${ctx.actor}:${ctx.idempotencyKey}`,
+            requestHash: requestHash(run.operation, run.hashPaymentId, run.input),
+          },
+        }
+      : {}),
+    // A create mints its payment id, so there is nothing to load.
+    newStream: run.command.type === 'RequestPayment',
+    outbox: outboxFor,
+    ...(cache ? { cache, trustCache: deps.trustCache ?? true } : {}),
+    lookupKeyFirst: deps.lookupKeyFirst ?? false,
+    response: () => stored,
+    upcasters: paymentUpcasters,
+    snapshotEvery: deps.snapshotEvery ?? 100,
+    snapshotSchemaVersion: PAYMENT_STATE_SCHEMA_VERSION,
+    maxRetries: deps.maxRetries ?? 5,
+  };
+}
+
 export async function runPaymentCommand(
   deps: PaymentCommandDeps,
   run: PaymentCommandRun,
 ): Promise<PaymentCommandOutcome> {
-  const { ctx } = run;
-  const cache = cacheFor(deps);
-  const idempotency = ctx.idempotencyKey
-    ? {
-        key: `${ctx.actor}:${ctx.idempotencyKey}`,
-        requestHash: requestHash(run.operation, run.hashPaymentId, run.input),
-      }
-    : undefined;
-  const stored: StoredResponse = run.refundId
-    ? { paymentId: run.paymentId, refundId: run.refundId }
-    : { paymentId: run.paymentId };
   try {
-    const outcome = await handleCommand({
-      store: deps.store,
-      ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
-      decider: paymentDecider,
-      streamId: paymentStreamId(run.paymentId),
-      command: run.command,
-      metadata: {
-        correlationId: ctx.correlationId,
-        causationId: ctx.causationId ?? ctx.correlationId,
-        actor: ctx.actor,
-      },
-      ...(ctx.expectedVersion !== undefined ? { expectedVersion: ctx.expectedVersion } : {}),
-      ...(idempotency ? { idempotency } : {}),
-      // A create mints its payment id, so there is nothing to load.
-      newStream: run.command.type === 'RequestPayment',
-      outbox: outboxFor,
-      ...(cache ? { cache, trustCache: deps.trustCache ?? true } : {}),
-      lookupKeyFirst: deps.lookupKeyFirst ?? false,
-      response: () => stored,
-      upcasters: paymentUpcasters,
-      snapshotEvery: deps.snapshotEvery ?? 100,
-      snapshotSchemaVersion: PAYMENT_STATE_SCHEMA_VERSION,
-      maxRetries: deps.maxRetries ?? 5,
-    });
+    const outcome = await handleCommand(handlerOptions(deps, run));
     const response = outcome.response as StoredResponse;
     return {
       paymentId: response.paymentId,

@@ -99,148 +99,104 @@ function requested(d: Extract<PaymentEvent, { type: 'PaymentRequested' }>['data'
   };
 }
 
+type Data<T extends PaymentEvent['type']> = Extract<PaymentEvent, { type: T }>['data'];
+type Evolvers = { [T in PaymentEvent['type']]: (s: PaymentState, d: Data<T>) => PaymentState };
+
+/** One small function per event type; the mapped type makes a missing one a compile error. */
+const evolvers: Evolvers = {
+  PaymentRequested: (s) => s,
+  PaymentSubmitted: (s, d) => ({
+    ...s,
+    status: s.status === 'pending' ? 'processing' : s.status,
+    providerPaymentId: d.providerPaymentId ?? s.providerPaymentId,
+    updatedAt: d.submittedAt,
+  }),
+  PaymentAuthorized: (s, d) => ({
+    ...s,
+    status: 'requires_capture',
+    providerPaymentId: d.providerPaymentId,
+    amountAuthorized: d.amountAuthorized,
+    amountCapturable: d.amountAuthorized,
+    updatedAt: d.authorizedAt,
+  }),
+  PaymentCaptureRequested: (s, d) => ({
+    ...s,
+    pendingCapture: { amount: d.amount, requestedAt: d.requestedAt },
+    updatedAt: d.requestedAt,
+  }),
+  PaymentCaptured: (s, d) => ({
+    ...s,
+    status: 'succeeded',
+    providerPaymentId: d.providerPaymentId,
+    // Automatic capture has no separate authorization step: what was captured was authorized.
+    amountAuthorized: Math.max(s.amountAuthorized, d.amount),
+    amountCapturable: 0,
+    amountCaptured: d.amount,
+    pendingCapture: null,
+    pendingCancel: null,
+    updatedAt: d.capturedAt,
+  }),
+  PaymentFailed: (s, d) => ({
+    ...s,
+    status: 'failed',
+    providerPaymentId: d.providerPaymentId ?? s.providerPaymentId,
+    amountCapturable: 0,
+    failure: { code: d.code, declineCode: d.declineCode, message: d.message },
+    pendingCapture: null,
+    pendingCancel: null,
+    updatedAt: d.failedAt,
+  }),
+  PaymentCancelRequested: (s, d) => ({
+    ...s,
+    pendingCancel: { reason: d.reason, requestedAt: d.requestedAt },
+    updatedAt: d.requestedAt,
+  }),
+  PaymentCanceled: (s, d) => ({
+    ...s,
+    status: 'canceled',
+    amountCapturable: 0,
+    cancellationReason: d.reason,
+    pendingCapture: null,
+    pendingCancel: null,
+    updatedAt: d.canceledAt,
+  }),
+  RefundRequested: (s, d) => {
+    const refund: RefundState = {
+      id: d.refundId,
+      amount: d.amount,
+      status: 'pending',
+      reason: d.reason,
+      providerRefundId: null,
+      failureCode: null,
+      failureMessage: null,
+      created: d.requestedAt,
+    };
+    return { ...s, refunds: [...s.refunds, refund], updatedAt: d.requestedAt };
+  },
+  RefundSucceeded: (s, d) => {
+    const refund = s.refunds.find((r) => r.id === d.refundId);
+    if (!refund || refund.status === 'succeeded') return { ...s, updatedAt: d.succeededAt };
+    const next: RefundState = { ...refund, status: 'succeeded', providerRefundId: d.providerRefundId };
+    return {
+      ...s,
+      // After a correction the provider's refunded figure may already count this refund;
+      // money refunded never exceeds money captured.
+      amountRefunded: Math.min(s.amountCaptured, s.amountRefunded + refund.amount),
+      refunds: replaceRefund(s.refunds, next),
+      updatedAt: d.succeededAt,
+    };
+  },
+  RefundFailed: (s, d) => {
+    const refund = s.refunds.find((r) => r.id === d.refundId);
+    if (!refund) return { ...s, updatedAt: d.failedAt };
+    const next: RefundState = { ...refund, status: 'failed', failureCode: d.code, failureMessage: d.message };
+    return { ...s, refunds: replaceRefund(s.refunds, next), updatedAt: d.failedAt };
+  },
+  ProviderStateCorrected: corrected,
+};
+
 function evolveExisting(s: PaymentState, event: PaymentEvent): PaymentState {
-  switch (event.type) {
-    case 'PaymentRequested':
-      return s;
-    case 'PaymentSubmitted': {
-      const d = event.data;
-      const status = s.status === 'pending' ? 'processing' : s.status;
-      return {
-        ...s,
-        status,
-        providerPaymentId: d.providerPaymentId ?? s.providerPaymentId,
-        updatedAt: d.submittedAt,
-      };
-    }
-    case 'PaymentAuthorized': {
-      const d = event.data;
-      return {
-        ...s,
-        status: 'requires_capture',
-        providerPaymentId: d.providerPaymentId,
-        amountAuthorized: d.amountAuthorized,
-        amountCapturable: d.amountAuthorized,
-        updatedAt: d.authorizedAt,
-      };
-    }
-    case 'PaymentCaptureRequested': {
-      const d = event.data;
-      return {
-        ...s,
-        pendingCapture: { amount: d.amount, requestedAt: d.requestedAt },
-        updatedAt: d.requestedAt,
-      };
-    }
-    case 'PaymentCaptured': {
-      const d = event.data;
-      return {
-        ...s,
-        status: 'succeeded',
-        providerPaymentId: d.providerPaymentId,
-        // Automatic capture has no separate authorization step: what was captured was authorized.
-        amountAuthorized: Math.max(s.amountAuthorized, d.amount),
-        amountCapturable: 0,
-        amountCaptured: d.amount,
-        pendingCapture: null,
-        pendingCancel: null,
-        updatedAt: d.capturedAt,
-      };
-    }
-    default:
-      return evolveEndings(s, event);
-  }
-}
-
-function evolveEndings(s: PaymentState, event: PaymentEvent): PaymentState {
-  switch (event.type) {
-    case 'PaymentFailed': {
-      const d = event.data;
-      const { code, declineCode, message } = d;
-      return {
-        ...s,
-        status: 'failed',
-        providerPaymentId: d.providerPaymentId ?? s.providerPaymentId,
-        amountCapturable: 0,
-        failure: { code, declineCode, message },
-        pendingCapture: null,
-        pendingCancel: null,
-        updatedAt: d.failedAt,
-      };
-    }
-    case 'PaymentCancelRequested': {
-      const d = event.data;
-      return {
-        ...s,
-        pendingCancel: { reason: d.reason, requestedAt: d.requestedAt },
-        updatedAt: d.requestedAt,
-      };
-    }
-    case 'PaymentCanceled': {
-      const d = event.data;
-      return {
-        ...s,
-        status: 'canceled',
-        amountCapturable: 0,
-        cancellationReason: d.reason,
-        pendingCapture: null,
-        pendingCancel: null,
-        updatedAt: d.canceledAt,
-      };
-    }
-    default:
-      return evolveRefunds(s, event);
-  }
-}
-
-function evolveRefunds(s: PaymentState, event: PaymentEvent): PaymentState {
-  switch (event.type) {
-    case 'RefundRequested': {
-      const d = event.data;
-      const refund: RefundState = {
-        id: d.refundId,
-        amount: d.amount,
-        status: 'pending',
-        reason: d.reason,
-        providerRefundId: null,
-        failureCode: null,
-        failureMessage: null,
-        created: d.requestedAt,
-      };
-      return { ...s, refunds: [...s.refunds, refund], updatedAt: d.requestedAt };
-    }
-    case 'RefundSucceeded': {
-      const d = event.data;
-      const refund = s.refunds.find((r) => r.id === d.refundId);
-      if (!refund || refund.status === 'succeeded') return { ...s, updatedAt: d.succeededAt };
-      return {
-        ...s,
-        // After a correction the provider's refunded figure may already count this refund;
-        // money refunded never exceeds money captured.
-        amountRefunded: Math.min(s.amountCaptured, s.amountRefunded + refund.amount),
-        refunds: replaceRefund(s.refunds, {
-          ...refund,
-          status: 'succeeded',
-          providerRefundId: d.providerRefundId,
-        }),
-        updatedAt: d.succeededAt,
-      };
-    }
-    case 'RefundFailed': {
-      const d = event.data;
-      const refund = s.refunds.find((r) => r.id === d.refundId);
-      if (!refund) return { ...s, updatedAt: d.failedAt };
-      const failed: RefundState = {
-        ...refund,
-        status: 'failed',
-        failureCode: d.code,
-        failureMessage: d.message,
-      };
-      return { ...s, refunds: replaceRefund(s.refunds, failed), updatedAt: d.failedAt };
-    }
-    case 'ProviderStateCorrected':
-      return corrected(s, event.data);
-    default:
-      return s;
-  }
+  const evolver = evolvers[event.type] as ((s: PaymentState, d: unknown) => PaymentState) | undefined;
+  // Unknown types (from a newer writer) leave the state as it is.
+  return evolver ? evolver(s, event.data) : s;
 }
