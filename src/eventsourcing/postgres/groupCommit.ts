@@ -44,6 +44,7 @@ class HookFailure extends Error {
 }
 
 const MAX_ATTEMPTS = 4;
+const MIN_SPLIT = 8;
 // unique_violation (a concurrent id/key), serialization failure, deadlock, admin shutdown.
 const TRANSIENT_CODES = new Set(['23505', '40001', '40P01', '57P01']);
 
@@ -105,10 +106,12 @@ export class GroupCommitWriter {
 
   private drain(): void {
     while (this.inFlight < this.o.maxInFlight && this.queue.length > 0) {
-      // Spread the queue over the free slots: two half batches run (and use CPU) in parallel on
-      // the server, and one commits while the other executes.
+      // Spread the queue over the free slots, so batches run (and use CPU) in parallel on the
+      // server and one commits while another executes — but not into batches so small that the
+      // per-statement cost dominates.
       const free = this.o.maxInFlight - this.inFlight;
-      const batch = this.take(Math.min(this.o.maxBatch, Math.ceil(this.queue.length / free)));
+      const share = Math.max(MIN_SPLIT, Math.ceil(this.queue.length / free));
+      const batch = this.take(Math.min(this.o.maxBatch, share));
       if (batch.length === 0) break;
       this.inFlight++;
       for (const x of batch) this.busyStreams.add(x.p.streamId);

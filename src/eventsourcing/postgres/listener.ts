@@ -77,6 +77,8 @@ export class PgListener {
  * throughput with several batches in flight). Subscribers read from their own checkpoint, so a
  * notification that arrives after the commit it announces is all they need.
  */
+const NOTIFY_INTERVAL_MS = 5;
+
 export class PgNotifySender {
   private current: Promise<void> | undefined;
   private dirty = false;
@@ -94,7 +96,13 @@ export class PgNotifySender {
   }
 
   private async run(): Promise<void> {
+    let last = 0;
     while (this.dirty) {
+      // At most one notification per interval: under load one per batch would cost a
+      // transaction per batch; a subscriber loses at most that interval of latency.
+      const wait = last + NOTIFY_INTERVAL_MS - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      last = Date.now();
       this.dirty = false;
       // Nothing to make durable: the notification only has to follow the commits it announces.
       await this.pool
