@@ -2,14 +2,15 @@
  * Inline projections: applied by the store's inline hook inside the append's own transaction, so
  * the read model is never behind the log (a failing projection fails the append instead).
  * The hook cannot tell when the append commits, so change listeners and checkpoint waiters are
- * driven by a follower subscription, which only sees committed events.
+ * driven by a follower subscription, which only sees committed events (and applies any event the
+ * hook missed).
  * A hook cannot be removed from a store: an inline projection stays applied for the store's life.
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '../eventStore.js';
 import type { PostgresProjectionDb } from './postgresProjectionDb.js';
-import { eventsFor, liveTarget, type Projection } from './projection.js';
+import { eventsFor, liveTarget, type Projection, type ProjectionDb } from './projection.js';
 import type { SqliteProjectionDb } from './sqliteProjectionDb.js';
 
 export type InlineInstaller<Tx> = (p: Projection<Tx>) => void;
@@ -49,18 +50,24 @@ export function postgresInline(
     });
 }
 
-/** Calls `onCommitted` with each committed batch's events of the projection, from the head on. */
-export async function followCommits(
+/**
+ * The follower of an inline projection: it reads the committed log from the stored checkpoint and
+ * applies what the hook did not (events written by a process without the hook, or while the hook
+ * was not installed) — the usual batch transaction, which skips what is already applied — then
+ * reports every committed batch (for change listeners and checkpoint waiters).
+ */
+export async function followInline<Tx>(
   store: EventStore,
-  p: { eventTypes: readonly string[]; streamPrefix?: string },
+  db: ProjectionDb<Tx>,
+  p: Projection<Tx>,
   onCommitted: (events: RecordedEvent[], checkpoint: string) => void,
 ): Promise<Subscription> {
-  const head = await store.head();
+  const stored = await db.getCheckpoint(p.name);
   return store.subscribe({
-    after: head.checkpoint,
-    batchHandler: (events) => {
-      const last = events[events.length - 1];
-      if (last) onCommitted(eventsFor(p, events), last.checkpoint);
+    after: stored?.checkpoint ?? '',
+    batchHandler: async (events) => {
+      const r = await db.applyBatch(p, liveTarget(p, 'running'), events);
+      onCommitted(eventsFor(p, events), r.checkpoint);
     },
   });
 }

@@ -7,7 +7,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { EventStore, Subscription } from '../eventStore.js';
 import { CheckpointWaiter } from './checkpointWaiter.js';
-import { followCommits, type InlineInstaller } from './inline.js';
+import { followInline, type InlineInstaller } from './inline.js';
 import type { Projection, ProjectionDb } from './projection.js';
 import {
   type ChangeListener,
@@ -124,7 +124,7 @@ export class ProjectionRuntime<Tx> {
     for (const name of this.inlineNames) {
       const p = this.get(name).projection;
       if (first) this.o.inline.install(p);
-      const follower = await followCommits(this.o.store, p, (events, checkpoint) => {
+      const follower = await followInline(this.o.store, this.o.db, p, (events, checkpoint) => {
         this.waiter.advanced(p.name, checkpoint);
         const ids = p.idsOf?.(events) ?? [];
         if (ids.length > 0) this.emit({ projection: p.name, ids, paymentIds: ids, checkpoint });
