@@ -103,9 +103,15 @@ describe('provider flow end to end (SQLite, HTTP, simulator, dispatcher, webhook
     }, 'webhooks in the inbox');
     assert.ok(processed > 0);
     const text = await h.metrics.registry.metrics();
-    assert.match(text, /payments_processed_total\{currency="eur",amount_range="1k_10k",status="succeeded"\} 2/);
+    assert.match(
+      text,
+      /payments_processed_total\{currency="eur",amount_range="1k_10k",status="succeeded"\} 2/,
+    );
     assert.match(text, /payments_processed_total\{currency="eur",amount_range="1k_10k",status="failed"\} 1/);
-    assert.match(text, /payment_processing_duration_seconds_count\{currency="eur",status="requires_capture"\} 1/);
+    assert.match(
+      text,
+      /payment_processing_duration_seconds_count\{currency="eur",status="requires_capture"\} 1/,
+    );
     assert.match(text, /provider_circuit_breaker_open\{breaker="provider"\} 0/);
     const ready = await h.app.inject({ method: 'GET', url: '/readyz' });
     assert.ok(ready.json().checks.some((c: { name: string; ok: boolean }) => c.name === 'provider' && c.ok));

@@ -2,9 +2,10 @@
  * What the chaos test checks once the storm is over: our state against the provider's (the
  * simulator's admin truth, which no fault touches), charges, the log and the dead letters.
  */
+
+import type { EventStore } from '../../../src/eventsourcing/eventStore.js';
 import type { PaymentState } from '../../../src/payments/domain/payment.js';
 import type { SimSnapshot, Simulator } from '../../../src/simulator/index.js';
-import type { Harness } from './harness.js';
 
 export interface Ack {
   paymentId: string;
@@ -89,10 +90,10 @@ export function doubleCharges(sim: Simulator): string[] {
 }
 
 /** Acknowledged commands whose events are not in the log at the acknowledged position. */
-export async function lostEvents(h: Harness, acks: Ack[]): Promise<string[]> {
+export async function lostEvents(store: Pick<EventStore, 'readStream'>, acks: Ack[]): Promise<string[]> {
   const out: string[] = [];
   for (const a of acks) {
-    const [e] = await h.store.readStream(`payment-${a.paymentId}`, { from: a.version, limit: 1 });
+    const [e] = await store.readStream(`payment-${a.paymentId}`, { from: a.version, limit: 1 });
     if (!e || e.globalPosition !== a.globalPosition)
       out.push(`${a.what} ${a.paymentId} v${a.version} missing`);
   }
