@@ -8,6 +8,8 @@
  * recorded with the same request hash replays the stored result and writes nothing; with another
  * hash it is PAY_IDEMPOTENCY_MISMATCH. A concurrent duplicate that wins the race makes our append
  * fail with IdempotencyKeyExistsError, and we answer from its record the same way.
+ * Options trade reads for the same results: `newStream`, `lookupKeyFirst: false`, `cache` and
+ * `trustCache` (see each).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError } from '../shared/errors.js';
@@ -145,12 +147,11 @@ async function decideWithRetries<C, E extends DomainEvent, S>(
     try {
       return await attemptOnce(opts, opts.newStream === true && attempt === 0);
     } catch (e) {
-      const retry =
-        e instanceof ConcurrencyError && opts.expectedVersion === undefined && attempt < maxRetries;
-      if (!retry) throw e;
-      // The cached state (if any) is behind: drop it. Jitter spreads the re-tries of writers
-      // that collided on the same stream.
+      if (!(e instanceof ConcurrencyError)) throw e;
+      // The cached state (if any) is behind: drop it.
       opts.cache?.delete(opts.streamId);
+      if (opts.expectedVersion !== undefined || attempt >= maxRetries) throw e;
+      // Jitter spreads the re-tries of writers that collided on the same stream.
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
   }
