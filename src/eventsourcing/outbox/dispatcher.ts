@@ -35,8 +35,9 @@ export interface DispatcherOptions {
   /** After this many attempts a message that still asks for a retry becomes a dead letter. */
   maxAttempts?: number;
   backoff?: { baseMs: number; maxMs: number };
-  /** Wake on every commit of this store. */
+  /** Wake on commits of this store (of events of `wakeOnTypes`, when given: the ones that ask for work). */
   wakeOn?: EventStore;
+  wakeOnTypes?: string[];
   logger?: DispatcherLogger;
   random?: () => number;
 }
@@ -49,8 +50,8 @@ export function backoffDelay(attempt: number, base: number, max: number, random 
 
 export class OutboxDispatcher {
   readonly owner: string;
-  private readonly o: Required<Omit<DispatcherOptions, 'wakeOn' | 'logger' | 'owner'>> &
-    Pick<DispatcherOptions, 'wakeOn' | 'logger'>;
+  private readonly o: Required<Omit<DispatcherOptions, 'wakeOn' | 'wakeOnTypes' | 'logger' | 'owner'>> &
+    Pick<DispatcherOptions, 'wakeOn' | 'wakeOnTypes' | 'logger'>;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -75,7 +76,11 @@ export class OutboxDispatcher {
     this.running = true;
     if (this.o.wakeOn) {
       const head = await this.o.wakeOn.head();
-      this.subscription = this.o.wakeOn.subscribe({ after: head.checkpoint, handler: () => this.wake() });
+      this.subscription = this.o.wakeOn.subscribe({
+        after: head.checkpoint,
+        ...(this.o.wakeOnTypes ? { types: this.o.wakeOnTypes } : {}),
+        handler: () => this.wake(),
+      });
     }
     this.loop = this.run();
   }

@@ -69,6 +69,8 @@ export function createProviderFlow(o: ProviderFlowOptions): ProviderFlow {
     store: o.outbox,
     handlers,
     wakeOn: o.store,
+    // The events outboxFor turns into provider work.
+    wakeOnTypes: ['PaymentRequested', 'PaymentCaptureRequested', 'PaymentCancelRequested', 'RefundRequested'],
     ...(o.logger ? { logger: o.logger } : {}),
     ...o.dispatcher,
   });
