@@ -249,6 +249,35 @@ export function readModelContract(label: string, make: () => Promise<ReadSideHar
       assert.equal(await rs.queries.getPaymentAsOf('pay_tt', { version: 0 }), undefined);
     });
 
+    test('old event shapes are upcast in the history, time travel and the read model', async () => {
+      const rs = await h.fresh();
+      await rs.runtime.start();
+      // PaymentRequested v1: before manual capture and metadata existed.
+      const { checkpoint } = await rs.store.append(paymentStreamId('pay_v1'), [
+        {
+          type: 'PaymentRequested',
+          schemaVersion: 1,
+          data: {
+            paymentId: 'pay_v1',
+            amount: 700,
+            currency: 'usd',
+            paymentMethod: 'pm_card_visa',
+            requestedAt: '2026-03-01T10:00:00.000Z',
+          },
+          metadata: { actor: 'key_1', correlationId: 'corr_1' },
+        },
+      ]);
+      const [entry] = (await rs.queries.getHistory('pay_v1'))!;
+      assert.equal(entry!.schema_version, 2);
+      assert.deepEqual(entry!.metadata, { actor: 'key_1', correlationId: 'corr_1' });
+      assert.equal((entry!.data as { captureMethod: string }).captureMethod, 'automatic');
+      const asOf = await rs.queries.getPaymentAsOf('pay_v1', { version: 1 });
+      assert.deepEqual(asOf?.metadata, {});
+      const view = await rs.queries.getPayment('pay_v1', { minCheckpoint: checkpoint, timeoutMs: 5000 });
+      assert.deepEqual(view, asOf);
+      await rs.runtime.stop();
+    });
+
     test('read-your-writes: a read with minCheckpoint sees the write; a stopped projection times out boundedly', async () => {
       const rs = await h.fresh();
       await rs.runtime.start();
