@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PostgresOutboxStore } from '../../../src/eventsourcing/outbox/postgresOutboxStore.js';
-import { eventStoreMigrations, migratePostgres } from '../../../src/eventsourcing/postgres/migrate.js';
+import { PostgresEventStore } from '../../../src/eventsourcing/postgres/postgresEventStore.js';
 import { outboxStoreContract } from '../../../src/eventsourcing/testing/outboxContract.js';
 import { createTestDatabase } from '../../support/pg.js';
 
-// Rows are inserted as the PostgreSQL event store's append inserts them (same columns, DB defaults).
+// Rows are written by the PostgreSQL event store's append, as in production.
 outboxStoreContract('postgres', async () => {
   const db = await createTestDatabase('outbox');
-  await migratePostgres(db.pool, [eventStoreMigrations]);
+  const es = await PostgresEventStore.create({ connectionString: db.url, poolSize: 4 });
   const pools: pg.Pool[] = [];
   return {
     openStore: (clock) => {
@@ -20,25 +19,13 @@ outboxStoreContract('postgres', async () => {
       return new PostgresOutboxStore(pool, clock);
     },
     enqueue: async (streamId, messages) => {
-      for (const m of messages) {
-        await db.pool.query(
-          `INSERT INTO outbox_messages (id, kind, stream_id, dedup_key, payload, available_at)
-           VALUES ($1, $2, $3, $4, $5, COALESCE($6, now())) ON CONFLICT (dedup_key) DO NOTHING`,
-          [
-            m.id ?? randomUUID(),
-            m.kind,
-            streamId,
-            m.dedupKey,
-            JSON.stringify(m.payload),
-            m.availableAt ?? null,
-          ],
-        );
-      }
+      await es.append(streamId, [{ type: 'Asked', data: {} }], { outbox: messages });
     },
     reset: async () => {
       await db.pool.query('TRUNCATE outbox_messages');
     },
     close: async () => {
+      await es.close();
       await Promise.all(pools.map((p) => p.end()));
       await db.drop();
     },
