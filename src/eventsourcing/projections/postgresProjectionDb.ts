@@ -95,7 +95,12 @@ export class PostgresProjectionDb implements ProjectionDb<PgTx> {
     target: BatchTarget,
     events: RecordedEvent[],
   ): Promise<BatchResult> {
-    return inTransaction(this.pool, (tx) => this.applyInTransaction(tx, p, target, events, true));
+    return inTransaction(this.pool, async (tx) => {
+      // A shadow batch lost in a crash is lost with its checkpoint and rebuilt again: no need to
+      // wait for the WAL flush (the swap itself stays synchronous).
+      if (target.ctx.rebuilding) await tx.query('SET LOCAL synchronous_commit = off');
+      return this.applyInTransaction(tx, p, target, events, true);
+    });
   }
 
   /**
