@@ -6,7 +6,7 @@
  * offline guessing. A 256-bit random secret cannot be guessed whatever the hash speed, while a
  * slow hash would cost ~50 ms of CPU on every API call (and hand attackers a cheap DoS).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ValidationError } from '../shared/errors.js';
 
@@ -47,7 +47,7 @@ export interface ApiKeyStore {
 const KEY_RE = /^psk_([0-9a-f]{16})_([0-9a-f]{64})$/;
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Splits a presented key; undefined when it is not shaped like one of ours. */
@@ -120,7 +120,7 @@ export class ApiKeys {
     const record = await this.lookup(parts.id);
     if (!record) return { ok: false, reason: 'unknown' };
     const expected = Buffer.from(record.secretHash, 'hex');
-    const actual = Buffer.from(hashSecret(parts.secret), 'hex');
+    const actual = hash('sha256', parts.secret, 'buffer');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
       return { ok: false, reason: 'mismatch' };
     }
