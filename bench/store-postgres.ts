@@ -4,7 +4,7 @@
  * same run on the same database — one plain INSERT per transaction through `pg`, one connection
  * per concurrent worker. Each figure is the median of `runs` runs. Durable settings (the server's
  * synchronous_commit, normally on). Runs on its own throwaway database.
- *   npx tsx bench/store-postgres.ts [--duration=3000] [--runs=3] [--concurrency=1,16,64]
+ *   npx tsx bench/store-postgres.ts [--duration=3000] [--runs=3] [--concurrency=1,16,64] [--in-flight=4]
  */
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,8 @@ export interface PostgresBenchOptions {
   runs?: number;
   concurrencies?: number[];
   synchronousCommit?: 'on' | 'off';
+  /** Group-commit batches in flight (the store's default when absent). */
+  maxInFlight?: number;
   log?: (line: string) => void;
 }
 
@@ -200,6 +202,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     durationMs: Number(arg('duration') ?? 3000),
     runs: Number(arg('runs') ?? 3),
     concurrencies: arg('concurrency')?.split(',').map(Number),
+    maxInFlight: arg('in-flight') === undefined ? undefined : Number(arg('in-flight')),
     log: (l) => console.error(l),
   });
   console.table(rows);

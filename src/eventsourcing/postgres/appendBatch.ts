@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-import type { EventMetadata, RecordedEvent } from '../eventStore.js';
+import type { AppendResult, EventMetadata, RecordedEvent } from '../eventStore.js';
 import type { PreparedAppend } from '../validation.js';
 import { pgCheckpoint } from './rows.js';
 
@@ -176,4 +176,16 @@ export async function runAppendBatch(
   });
   eventsWritten += batch.reduce((n, p) => n + p.events.length, 0);
   return res.rows.map((row) => outcomeOf(batch[row.idx]!, row));
+}
+
+/** The AppendResult of an append the batch wrote. */
+export function writtenResult(p: PreparedAppend, o: AppendOutcome): AppendResult {
+  return {
+    streamId: p.streamId,
+    nextExpectedVersion: o.lastVersion,
+    globalPositions: o.positions,
+    checkpoint: o.checkpoint,
+    globalPosition: o.positions[o.positions.length - 1]!,
+    written: true,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../../shared/errors.js';
 import { type EventMetadata, pad, type RecordedEvent } from '../eventStore.js';
+import type { PreparedAppend } from '../validation.js';
 
 export function pgCheckpoint(xid: string | bigint, globalPosition: number | string): string {
   return `${pad(xid)}:${pad(globalPosition)}`;
@@ -50,4 +51,20 @@ export function toRecordedEvent(r: EventRow): RecordedEvent {
     metadata: r.metadata,
     recordedAt: r.recorded_at,
   };
+}
+
+// jsonb cannot hold U+0000; refuse it up front rather than fail inside a batch.
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+
+/** Throws ValidationError when any JSON of the append holds U+0000. */
+export function assertJsonbSafe(p: PreparedAppend): void {
+  const parts: [string, string][] = p.events.flatMap((e, i): [string, string][] => [
+    [`events[${i}].data`, e.dataJson],
+    [`events[${i}].metadata`, e.metadataJson],
+  ]);
+  for (const [i, m] of p.outbox.entries()) parts.push([`outbox[${i}].payload`, m.payloadJson]);
+  if (p.idempotency) parts.push(['idempotency.response', p.idempotency.responseJson]);
+  for (const [field, json] of parts) {
+    if (NUL_ESCAPE.test(json)) throw new ValidationError(`${field} contains a U+0000 character`, { field });
+  }
 }
