@@ -109,7 +109,12 @@ before(async () => {
 after(() => db.drop());
 
 suite('PostgreSQL', async () => {
-  const store = await PostgresEventStore.create({ pool: db.pool, pollIntervalMs: 50 });
+  // A pool of its own, ended by close(), so nothing of the store is left when the database is dropped.
+  const store = await PostgresEventStore.create({
+    connectionString: db.url,
+    poolSize: 8,
+    pollIntervalMs: 50,
+  });
   return {
     store,
     outboxKinds: async (s) =>
