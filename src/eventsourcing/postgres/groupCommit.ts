@@ -50,8 +50,9 @@ const TRANSIENT_CODES = new Set(['23505', '40001', '40P01', '57P01']);
 
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
-  if (typeof code === 'string')
-    return code.startsWith('08') || code === 'ECONNRESET' || code === 'ECONNREFUSED';
+  // 08: connection exceptions; 57P0x: server shutting down or restarting; 53300: too many
+  // connections; 3D000: the database is gone; E*: socket errors.
+  if (typeof code === 'string') return /^(08|57P0|53300|3D000|ECONN|ETIMEDOUT|EPIPE)/.test(code);
   return (
     e instanceof Error && /Connection terminated|connection timeout|Client has encountered/i.test(e.message)
   );
