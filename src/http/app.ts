@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
 import { requestIdFrom } from './context.js';
@@ -26,6 +26,7 @@ import { opsRoutes } from './routes/ops.js';
 import { paymentReadRoutes } from './routes/paymentReads.js';
 import { paymentCommandRoutes } from './routes/payments.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { zodResponseSerializer } from './serializer.js';
 
 export type LifecycleStatus = 'starting' | 'ready' | 'stopping';
 
@@ -108,7 +109,7 @@ export async function buildApp(deps: AppDeps, config: Config): Promise<FastifyIn
     frameworkErrors: (err, req, reply) => sendProblem(reply, mapError(err, req)),
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(zodResponseSerializer);
   app.setErrorHandler(errorHandler);
   registerLifecycle(app, deps.close);
   registerRequestLog(app, deps.metrics);

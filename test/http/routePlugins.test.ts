@@ -18,6 +18,16 @@ const echoRaw: RoutePlugin = async (app) => {
     async (req) => ({ raw: req.rawBody ?? '' }),
   );
   app.get(
+    '/v1/test/shapes/:kind',
+    { config: { scope: 'public' }, schema: { response: { 200: z.object({ ok: z.boolean() }) } } },
+    async (req) => {
+      const { kind } = req.params as { kind: string };
+      return (kind === 'extra' ? { ok: true, internal: 'hidden' } : { ok: 'yes' }) as unknown as {
+        ok: boolean;
+      };
+    },
+  );
+  app.get(
     '/v1/test/unscoped',
     { schema: { response: { 200: z.object({ ok: z.boolean() }) } } },
     async () => ({
@@ -43,6 +53,16 @@ describe('route plugins', () => {
     });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().raw, text);
+  });
+
+  test('responses are checked against their schema: extra keys stripped, a wrong shape is a 500', async () => {
+    const extra = await s.app.inject({ method: 'GET', url: '/v1/test/shapes/extra' });
+    assert.equal(extra.statusCode, 200);
+    assert.deepEqual(extra.json(), { ok: true });
+    const wrong = await s.app.inject({ method: 'GET', url: '/v1/test/shapes/wrong' });
+    assert.equal(wrong.statusCode, 500);
+    assert.equal(wrong.json().code, 'PAY_INTERNAL');
+    assert.equal(wrong.json().detail, 'internal error');
   });
 
   test('a route without a scope requires admin (deny by default)', async () => {
