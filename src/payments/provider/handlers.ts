@@ -151,7 +151,8 @@ export function paymentHandlers(deps: ProviderFlowDeps): Record<ProviderWorkKind
       const state = await load(p);
       const ppid = p.providerPaymentId ?? state?.providerPaymentId ?? null;
       if (!state || !ACTIVE.has(state.status)) return { status: 'done' };
-      if (!ppid) return { status: 'dead', error: `no provider payment id known for ${p.paymentId}` };
+      // The create has not been answered yet (provider down): wait for it rather than give up.
+      if (!ppid) return { status: 'retry', error: `waiting for the provider payment id of ${p.paymentId}` };
       const r = await deps.policy.execute(() => call(ppid, p));
       if (r.outcome === 'ok') {
         await recordPayment(m, p, r.value);

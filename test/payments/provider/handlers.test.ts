@@ -113,6 +113,25 @@ describe('payment outbox handlers against the simulator', () => {
     assert.equal(sim.capturesOf(s!.providerPaymentId!), 1);
   });
 
+  it('a cancel asked while the create is unanswered waits for it, then cancels at the provider', async () => {
+    sim.configureFaults({ errorRate: 1, errorStatuses: [503] }, true);
+    const f = flow();
+    const r = await f.commands.createPayment(
+      { amount: 800, currency: 'eur', paymentMethod: 'pm_card_visa', captureMethod: 'manual' },
+      ctx,
+    );
+    await f.dispatcher.runOnce();
+    await f.commands.cancelPayment(r.paymentId, { reason: 'requested_by_customer' }, ctx);
+    const [cancel] = (await f.outbox.list({})).filter((m) => m.kind === 'provider.cancel');
+    assert.ok(cancel);
+    sim.configureFaults({}, true);
+    await f.dispatcher.drain(10_000);
+    const s = await f.loadPayment(r.paymentId);
+    assert.equal(s?.status, 'canceled');
+    assert.equal(sim.intent(s!.providerPaymentId!)?.payment_intent.status, 'canceled');
+    assert.equal((await f.outbox.get(cancel.id))?.state, 'done');
+  });
+
   it('dead-letters a call the provider refuses for our credentials, explained', async () => {
     const locked = await startSimulator({ apiKey: 'sk_test_right' });
     try {
