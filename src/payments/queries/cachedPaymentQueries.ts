@@ -10,8 +10,9 @@
  *
  * Read-your-writes: a call with `minCheckpoint` is served from the cache only when the entry's
  * `c` is at or past it; otherwise it reads through (the inner service waits for the projection)
- * and refreshes the entry with `c = minCheckpoint`. This relies on the inner service rejecting,
- * not answering stale, when it cannot reach minCheckpoint in time. (An entry passed over for being
+ * and refreshes the entry with `c = minCheckpoint`. It asks the inner service to reject
+ * (`onTimeout: 'reject'`) rather than answer stale when it cannot reach minCheckpoint in time;
+ * then the caller gets the read model's current view, uncached (or the PAY_TIMEOUT it asked for). (An entry passed over for being
  * too old still counts as a cache hit in the cache's stats: the cache cannot know.)
  *
  * Invalidation: the projector calls `invalidatePayments(ids)` (or `onProjectionChange`) after it
@@ -22,6 +23,7 @@
  */
 import { type Cache, DEFAULT_TTL_SECONDS } from '../../eventsourcing/cache/cache.js';
 import { compareCheckpoints } from '../../eventsourcing/eventStore.js';
+import { isPaystreamError } from '../../shared/errors.js';
 import type { PaymentQueryService, ReadOptions } from '../services.js';
 import type {
   AuditEntry,
@@ -119,7 +121,12 @@ export class CachedPaymentQueries implements PaymentQueryService {
     this.inflight.set(paymentId, reads);
     reads.add(read);
     try {
-      const view = await this.inner.getPayment(paymentId, options);
+      const view = await this.readInner(paymentId, options);
+      if (view === 'timed_out') {
+        // The read model did not reach minCheckpoint in time: serve what it has, uncached,
+        // so no view is ever labelled with a checkpoint it does not include.
+        return this.inner.getPayment(paymentId);
+      }
       if (view && !read.stale) {
         const entry: CachedPaymentView = { v: view, c: options?.minCheckpoint ?? '' };
         await this.cache.set(paymentId, entry, this.ttlSeconds);
@@ -128,6 +135,21 @@ export class CachedPaymentQueries implements PaymentQueryService {
     } finally {
       reads.delete(read);
       if (reads.size === 0) this.inflight.delete(paymentId);
+    }
+  }
+
+  /** The inner read; with minCheckpoint it must reject rather than answer stale ('timed_out'). */
+  private async readInner(
+    paymentId: string,
+    options?: ReadOptions,
+  ): Promise<PaymentView | undefined | 'timed_out'> {
+    if (!options?.minCheckpoint) return this.inner.getPayment(paymentId, options);
+    try {
+      return await this.inner.getPayment(paymentId, { ...options, onTimeout: 'reject' });
+    } catch (e) {
+      if (isPaystreamError(e) && e.code === 'PAY_TIMEOUT' && options.onTimeout !== 'reject')
+        return 'timed_out';
+      throw e;
     }
   }
 

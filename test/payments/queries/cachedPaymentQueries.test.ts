@@ -8,6 +8,7 @@ import { checkpointOf } from '../../../src/eventsourcing/eventStore.js';
 import { CachedPaymentQueries } from '../../../src/payments/queries/cachedPaymentQueries.js';
 import type { PaymentQueryService, ReadOptions } from '../../../src/payments/services.js';
 import type { PaymentView } from '../../../src/payments/views.js';
+import { PaystreamError } from '../../../src/shared/errors.js';
 
 const REDIS_URL = process.env.PAYSTREAM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const base = `test_cpq_${randomUUID().slice(0, 8)}_`;
@@ -62,8 +63,14 @@ class FakeQueries implements PaymentQueryService {
     return this.calls.filter((c) => c.method === method).length;
   }
 
+  /** The read model's checkpoint: a read asking for more rejects (onTimeout 'reject') like the SQL services. */
+  applied: string | undefined;
+
   async getPayment(id: string, options?: ReadOptions) {
     this.calls.push({ method: 'getPayment', args: [id, options] });
+    const behind = this.applied !== undefined && (options?.minCheckpoint ?? '') > this.applied;
+    if (behind && options?.onTimeout === 'reject')
+      throw new PaystreamError('PAY_TIMEOUT', 'read model behind');
     const current = this.views.get(id);
     const gate = this.gate;
     this.gate = undefined;
@@ -102,6 +109,23 @@ function setup(invalidationGraceMs = 0) {
 }
 
 describe('CachedPaymentQueries', () => {
+  it('never caches a view under a checkpoint the read model has not reached', async () => {
+    const { inner, queries } = setup();
+    inner.views.set('pay_1', view('pay_1', 1));
+    inner.applied = checkpointOf(1);
+    const served = await queries.getPayment('pay_1', { minCheckpoint: checkpointOf(5) });
+    assert.equal(served?.version, 1, 'the current view is served when the wait times out');
+    inner.views.set('pay_1', view('pay_1', 2));
+    inner.applied = checkpointOf(5);
+    const fresh = await queries.getPayment('pay_1', { minCheckpoint: checkpointOf(5) });
+    assert.equal(fresh?.version, 2, 'the stale view was not cached as if it included checkpoint 5');
+    await assert.rejects(
+      queries.getPayment('pay_1', { minCheckpoint: checkpointOf(9), onTimeout: 'reject' }),
+      /read model behind/,
+      'a caller asking to reject gets PAY_TIMEOUT',
+    );
+  });
+
   it('serves a repeated getPayment from the cache', async () => {
     const { inner, queries, cache } = setup();
     inner.views.set('pay_1', view('pay_1', 1));
