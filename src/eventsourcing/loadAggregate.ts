@@ -79,8 +79,9 @@ function fold<E extends DomainEvent, S>(
 
 /**
  * Without a cached state: most streams are shorter than the snapshot interval and never have a
- * snapshot, so read the stream's first `snapshotEvery` events first (one round trip) and consult
- * the snapshot store only when the stream is longer.
+ * snapshot, so read the stream's newest `snapshotEvery` events first (one round trip) and consult
+ * the snapshot store only when the stream is longer; the tail after the snapshot is then usually
+ * among the events already read.
  */
 async function fromStore<E extends DomainEvent, S>(opts: LoadOptions<E, S>): Promise<Fold<S>> {
   const empty = {
@@ -97,14 +98,22 @@ async function fromStore<E extends DomainEvent, S>(opts: LoadOptions<E, S>): Pro
     const start = snap ? { ...snap.envelope, version: snap.version, folded: 0 } : empty;
     return fold(opts, start, await read(start.version + 1));
   }
-  const head = await opts.store.readStream(opts.streamId, { from: 1, limit: probe });
-  if (head.length < probe) return fold(opts, empty, head);
+  // The newest `probe` events: the whole stream when it is short.
+  const last = (
+    await opts.store.readStream(opts.streamId, { direction: 'backward', limit: probe })
+  ).reverse();
+  if (last.length < probe) return fold(opts, empty, last);
   const snap = await loadEnvelope(opts);
-  if (snap && snap.version >= head.length) {
-    return fold(opts, { ...snap.envelope, version: snap.version, folded: 0 }, await read(snap.version + 1));
+  const start = snap ? { ...snap.envelope, version: snap.version, folded: 0 } : empty;
+  // A snapshot taken within the newest `probe` events (the usual case): no third read.
+  if (start.version >= (last[0]?.streamVersion ?? 1) - 1) {
+    return fold(
+      opts,
+      start,
+      last.filter((e) => e.streamVersion > start.version),
+    );
   }
-  const afterHead = fold(opts, empty, head);
-  return fold(opts, afterHead, await read(afterHead.version + 1));
+  return fold(opts, start, await read(start.version + 1));
 }
 
 export async function loadAggregate<E extends DomainEvent, S>(

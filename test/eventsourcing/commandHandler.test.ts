@@ -161,6 +161,26 @@ describe('snapshots', () => {
     assert.deepEqual([r.version, r.state], [5, { total: 5 }]);
   });
 
+  test('a snapshot older than the newest events read first is still used, with a longer tail', async () => {
+    const store = new MemoryEventStore();
+    for (let i = 0; i < 10; i++) await add(store, 1);
+    await store.saveSnapshot({
+      streamId: 'counter-1',
+      version: 3,
+      schemaVersion: 1,
+      state: { state: { total: 3 }, checkpoint: '', globalPosition: 0 },
+      takenAt: new Date(),
+    });
+    const loaded = await loadAggregate({
+      store,
+      snapshots: store,
+      decider: counter,
+      streamId: 'counter-1',
+      snapshotEvery: 3,
+    });
+    assert.deepEqual([loaded.state, loaded.version, loaded.tailLength], [{ total: 10 }, 10, 7]);
+  });
+
   test('a stream shorter than the snapshot interval is read without asking for a snapshot', async () => {
     const store = new MemoryEventStore();
     let snapshotReads = 0;
