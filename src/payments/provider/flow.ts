@@ -67,6 +67,7 @@ export function createProviderFlow(o: ProviderFlowOptions): ProviderFlow {
   });
   const dispatcher = new OutboxDispatcher({
     store: o.outbox,
+    leaseMs: leaseFor(o.policy),
     handlers,
     wakeOn: o.store,
     // The events outboxFor turns into provider work.
@@ -102,4 +103,14 @@ export function createProviderFlow(o: ProviderFlowOptions): ProviderFlow {
       await dispatcher.stop();
     },
   };
+}
+
+/**
+ * A lease must outlive one handler run — every try of the policy timing out, plus the backoff
+ * between them — or a second dispatcher takes the message while the first still works on it
+ * (harmless thanks to the idempotency key, but a wasted call). Doubled for the recording around it.
+ */
+export function leaseFor(p: ProviderPolicyOptions = {}): number {
+  const tries = p.maxAttempts ?? 3;
+  return Math.max(60_000, 2 * (tries * (p.timeoutMs ?? 10_000) + (tries - 1) * (p.maxDelayMs ?? 2_000)));
 }
