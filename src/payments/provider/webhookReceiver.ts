@@ -7,7 +7,7 @@
  */
 import Stripe from 'stripe';
 import type { Metrics } from '../../observability/metrics.js';
-import { PaystreamError } from '../../shared/errors.js';
+import { isPaystreamError, PaystreamError } from '../../shared/errors.js';
 import type { PaymentRecorder } from '../commands/paymentRecorder.js';
 import type { WebhookInbox } from './inbox/webhookInbox.js';
 import type { ProviderPolicy } from './policy.js';
@@ -127,7 +127,15 @@ export class StripeWebhookReceiver implements WebhookReceiver {
     const observer = this.d.metrics
       ? { metrics: this.d.metrics, loadPayment: this.d.loadPayment }
       : undefined;
-    await recordAll(this.d.recorder, paymentId, s.commands, ctx, observer);
+    try {
+      await recordAll(this.d.recorder, paymentId, s.commands, ctx, observer);
+    } catch (e) {
+      // The decider refused the news (it contradicts a terminal state): redelivery cannot change
+      // that, so acknowledge it and leave it to reconciliation, which flags or corrects it.
+      if (!isPaystreamError(e) || e.code !== 'PAY_INVALID_TRANSITION') throw e;
+      this.d.logger?.warn({ paymentId, eventId: event.id, err: e.message }, 'webhook refused by the decider');
+      return 'conflict';
+    }
     return 'applied';
   }
 }
