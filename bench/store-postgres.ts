@@ -5,6 +5,7 @@
  * per concurrent worker. Each figure is the median of `runs` runs. Durable settings (the server's
  * synchronous_commit, normally on). Runs on its own throwaway database.
  *   npx tsx bench/store-postgres.ts [--duration=3000] [--runs=3] [--concurrency=1,16,64] [--in-flight=4]
+ *     [--synchronous-commit=off] (not durable; the ceiling then runs with it off too)
  */
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -71,11 +72,18 @@ async function closedLoop(concurrency: number, durationMs: number, op: (w: numbe
   return { opsPerSec: latencies.length / elapsed, p50Ms: q(0.5), p99Ms: q(0.99) };
 }
 
-async function ceiling(url: string, concurrency: number, durationMs: number): Promise<Measured> {
+async function ceiling(
+  url: string,
+  concurrency: number,
+  durationMs: number,
+  syncOff: boolean,
+): Promise<Measured> {
   const clients = await Promise.all(
     Array.from({ length: concurrency }, async () => {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
+      // Same durability as the store under test.
+      if (syncOff) await c.query('SET synchronous_commit = off');
       return c;
     }),
   );
@@ -160,7 +168,7 @@ export async function benchPostgresStore(opts: PostgresBenchOptions = {}): Promi
       for (let run = 1; run <= runs; run++) {
         for (const c of concurrencies) {
           for (const [key, measure] of [
-            ['ceiling', () => ceiling(url, c, durationMs)],
+            ['ceiling', () => ceiling(url, c, durationMs, opts.synchronousCommit === 'off')],
             ['new', () => ours(store, 'new', c, durationMs)],
             ['existing', () => ours(store, 'existing', c, durationMs)],
           ] as const) {
@@ -203,6 +211,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     runs: Number(arg('runs') ?? 3),
     concurrencies: arg('concurrency')?.split(',').map(Number),
     maxInFlight: arg('in-flight') === undefined ? undefined : Number(arg('in-flight')),
+    synchronousCommit: arg('synchronous-commit') === 'off' ? 'off' : 'on',
     log: (l) => console.error(l),
   });
   console.table(rows);
