@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { MemoryEventStore } from '../../../src/eventsourcing/memory/memoryEventStore.js';
 import { MemoryOutboxStore } from '../../../src/eventsourcing/outbox/memoryOutboxStore.js';
@@ -159,16 +160,21 @@ describe('Reconciler against the simulator', () => {
     );
   });
 
-  it('counts reconciliation results in metrics through the command', async () => {
+  it('runs from the CLI entry with a progress bar, prints the counts and feeds the metrics', async () => {
     const f = setup();
     await f.commands.createPayment({ amount: 300, currency: 'eur', paymentMethod: 'pm_card_visa' }, ctx);
     await f.flow.dispatcher.drain(10_000);
     const metrics = createMetrics();
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c) => chunks.push(String(c)));
     const report = await reconcileCommand(f.reconciler, {
-      out: { write: () => true } as never,
+      out,
       metrics,
-      since: new Date(Date.now() - 60_000),
+      progress: true,
+      since: new Date(Date.now() - 60_000).toISOString(),
     });
+    assert.match(chunks.join(''), /reconciliation [0-9a-f-]+: \d+ payments, \d+ matched/);
     assert.ok(report.counts.matched >= 1);
     assert.match(await metrics.registry.metrics(), /reconciliation_payments_total\{result="matched"\} [1-9]/);
   });
