@@ -1,5 +1,6 @@
 /**
- * `npm run bench:http [-- --duration 5 --connections 50 --runs 1 --log-level info --projection async|inline]`
+ * `npm run bench:http [-- --duration 5 --connections 50 --runs 1 --log-level info --projection async|inline
+ *   --only post|get]`
  * autocannon over loopback against three targets, each server in its own process (bench/httpServer.ts):
  *  - baseline: Fastify hello-world (GET /), measured in the same run;
  *  - POST /v1/payments: the full command path (auth, validation, command, group commit with
@@ -20,7 +21,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     runs: { type: 'string', default: '1' },
     'log-level': { type: 'string', default: 'info' },
-    projection: { type: 'string', default: 'async' },
+    projection: { type: 'string', default: 'inline' },
+    only: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -95,20 +97,22 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     results.baseline!.push(await measure('hello', (s) => ({ url: s.info.url })));
     // A fresh server per scenario: the projector's backlog from the POST run must not weigh on the GETs.
-    results.post!.push(
-      await measure('paystream', (s) => ({
-        url: `${s.info.url}/v1/payments`,
-        method: 'POST',
-        headers: headersOf(s),
-        body,
-      })),
-    );
-    results.get!.push(
-      await measure('paystream', (s) => ({
-        url: `${s.info.url}/v1/payments/${s.info.paymentId}`,
-        headers: headersOf(s),
-      })),
-    );
+    if (values.only !== 'get')
+      results.post!.push(
+        await measure('paystream', (s) => ({
+          url: `${s.info.url}/v1/payments`,
+          method: 'POST',
+          headers: headersOf(s),
+          body,
+        })),
+      );
+    if (values.only !== 'post')
+      results.get!.push(
+        await measure('paystream', (s) => ({
+          url: `${s.info.url}/v1/payments/${s.info.paymentId}`,
+          headers: headersOf(s),
+        })),
+      );
   }
   report(results);
 }
@@ -147,6 +151,7 @@ function report(results: Record<string, Figures[]>): void {
   );
   console.log('scenario                          req/s    p99 ms   vs baseline   non-2xx  errors  target');
   for (const [name, runsOf, target] of rows) {
+    if (runsOf.length === 0) continue;
     const f = median(runsOf);
     const ratio = medianRatio(runsOf, baseline);
     const cells = [

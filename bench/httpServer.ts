@@ -37,7 +37,7 @@ import { SqlitePaymentQueries } from '../src/payments/queries/sqlitePaymentQueri
 const kind = process.argv[2] ?? 'hello';
 const logLevel = (process.argv[3] ?? 'info') as LogLevel;
 /** 'async': the projector follows the log in batches (reads wait for its checkpoint); 'inline': in the append. */
-const projection = process.argv[4] === 'inline' ? 'inline' : 'async';
+const projection = process.argv[4] === 'async' ? 'async' : 'inline';
 
 function ready(info: Record<string, unknown>, stop: () => Promise<void>): void {
   process.stdout.write(`${JSON.stringify(info)}\n`);
