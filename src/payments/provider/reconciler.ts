@@ -16,6 +16,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { EventStore } from '../../eventsourcing/eventStore.js';
 import type { OutboxMessage, OutboxStore } from '../../eventsourcing/outbox/outboxStore.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { isPaystreamError } from '../../shared/errors.js';
 import type { PaymentRecorder } from '../commands/paymentRecorder.js';
 import { paymentStreamId } from '../domain/events.js';
 import { outboxFor, type PaymentState } from '../domain/payment.js';
@@ -67,6 +68,15 @@ export interface ReconcileReport {
 type Item = Omit<PaymentReconciledData, 'runId'>;
 
 const LIVE = new Set(['pending', 'leased']);
+/** The decider saying no to the provider's news: no retry will change that. */
+const REFUSALS = new Set([
+  'PAY_INVALID_TRANSITION',
+  'PAY_INVALID_AMOUNT',
+  'PAY_CAPTURE_EXCEEDS_AUTHORIZED',
+  'PAY_REFUND_EXCEEDS_CAPTURED',
+  'PAY_UNKNOWN_REFUND',
+  'PAY_VALIDATION',
+]);
 
 export class Reconciler {
   private running: Promise<ReconcileReport> | null = null;
@@ -113,7 +123,9 @@ export class Reconciler {
       done += 1;
       o.onProgress?.({ done, total });
     };
-    await pool(locals, this.d.concurrency ?? 8, async (l) => tick(await this.one(l, index, outbox, runId)));
+    await pool(locals, this.d.concurrency ?? 8, async (l) =>
+      tick(await this.safely(l, () => this.one(l, index, outbox, runId))),
+    );
     const known = new Set(locals.map((l) => l.paymentId));
     for (const [key, p] of index) tick(await this.providerOnly(key, p, known));
     const counts = countOf(items);
@@ -132,6 +144,28 @@ export class Reconciler {
       counts,
       items: flagged,
     };
+  }
+
+  /**
+   * One payment's failure never aborts the run: the decider refusing the provider's news is a
+   * conflict for a person; anything else (store or provider trouble) is retried next run.
+   */
+  private async safely(l: LocalPayment, fn: () => Promise<Item>): Promise<Item> {
+    try {
+      return await fn();
+    } catch (e) {
+      const refused = isPaystreamError(e) && REFUSALS.has(e.code);
+      const detail = [`${refused ? 'refused' : 'failed'}: ${e instanceof Error ? e.message : String(e)}`];
+      const base = {
+        paymentId: l.paymentId,
+        providerPaymentId: l.state.providerPaymentId,
+        eventsWritten: [],
+        detail,
+      };
+      return refused
+        ? { ...base, result: 'conflicting', needsAttention: true }
+        : { ...base, result: 'error', needsAttention: false };
+    }
   }
 
   private async one(

@@ -167,7 +167,7 @@ function forwardSteps(s: PaymentState, t: ProviderTruth, at: string): PaymentCom
       amountAuthorized: t.amountCapturable,
       at,
     });
-  } else if (t.status === 'succeeded' && (early || s.status === 'requires_capture') && t.amountCaptured > 0) {
+  } else if (t.status === 'succeeded' && (early || s.status === 'requires_capture') && capturable(s, t)) {
     steps.push({ type: 'RecordCapture', providerPaymentId: id, amount: t.amountCaptured, at });
   } else if (t.status === 'failed' && early && t.failure) {
     steps.push({ type: 'RecordFailure', providerPaymentId: id, ...t.failure, at });
@@ -175,6 +175,12 @@ function forwardSteps(s: PaymentState, t: ProviderTruth, at: string): PaymentCom
     steps.push({ type: 'RecordCancellation', at });
   }
   return steps;
+}
+
+/** A capture the decider accepts as an ordinary step; anything else is left to the correction. */
+function capturable(s: PaymentState, t: ProviderTruth): boolean {
+  const limit = s.status === 'requires_capture' ? s.amountCapturable : s.amount;
+  return t.amountCaptured > 0 && t.amountCaptured <= limit;
 }
 
 function refundSteps(s: PaymentState, t: ProviderTruth, at: string): PaymentCommand[] {
