@@ -158,3 +158,39 @@ it('reconciliation settles any state onto any consistent provider truth, and is 
     { numRuns: 500 },
   );
 });
+
+const RANK: Record<string, number> = {
+  pending: 0,
+  processing: 1,
+  requires_capture: 2,
+  succeeded: 3,
+  failed: 3,
+  canceled: 3,
+};
+
+it('a webhook settles forward only: never a lower status, captured or refunded amount', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 3 }),
+      fc.boolean(),
+      fc.integer({ min: 0, max: 300 }),
+      fc.integer({ min: 1, max: AMOUNT }),
+      truthArb,
+      (step, manual, refund, authorized, t) => {
+        const s = localState(step, manual, refund, authorized);
+        const [pi, refunds] = providerView(t, s.refunds.length > 0);
+        const out = settle(s, truthOf(pi, refunds), {
+          source: 'webhook',
+          at: AT,
+          reason: 'property',
+          forwardOnly: true,
+        });
+        const [after] = apply(s, out.commands);
+        assert.ok(RANK[after.status]! >= RANK[s.status]!, `${s.status} → ${after.status}`);
+        assert.ok(after.amountCaptured >= s.amountCaptured);
+        assert.ok(after.amountRefunded >= s.amountRefunded);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
