@@ -4,7 +4,7 @@
  * same run on the same database — one plain INSERT per transaction through `pg`, one connection
  * per concurrent worker. Each figure is the median of `runs` runs. Durable settings (the server's
  * synchronous_commit, normally on). Runs on its own throwaway database.
- *   npx tsx bench/store-postgres.ts [--duration=3000] [--runs=3] [--concurrency=1,16,64] [--in-flight=4]
+ *   npx tsx bench/store-postgres.ts [--duration=3000] [--runs=3] [--concurrency=1,16,64] [--in-flight=2]
  *     [--synchronous-commit=off] (not durable; the ceiling then runs with it off too)
  */
 import { randomBytes } from 'node:crypto';
