@@ -71,6 +71,28 @@ describe('payment outbox handlers against the simulator', () => {
     assert.equal(s?.failure?.code, 'card_declined');
   });
 
+  it('records a payment the provider refuses (amount too small, unknown card) as failed with its code', async () => {
+    const f = flow();
+    const small = await f.commands.createPayment(
+      { amount: 10, currency: 'eur', paymentMethod: 'pm_card_visa' },
+      ctx,
+    );
+    const unknown = await f.commands.createPayment(
+      { amount: 900, currency: 'eur', paymentMethod: 'pm_card_nope' },
+      ctx,
+    );
+    await f.dispatcher.drain(10_000);
+    const a = await f.loadPayment(small.paymentId);
+    const b = await f.loadPayment(unknown.paymentId);
+    assert.deepEqual([a?.status, a?.failure?.code], ['failed', 'amount_too_small']);
+    assert.deepEqual([b?.status, b?.failure?.code], ['failed', 'resource_missing']);
+    assert.equal(
+      (await f.outbox.list({ state: 'dead' })).length,
+      0,
+      'a refusal is an answer, not a dead letter',
+    );
+  });
+
   it('authorizes, captures and refunds a manual payment', async () => {
     const f = flow();
     const r = await f.commands.createPayment(
