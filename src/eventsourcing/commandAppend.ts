@@ -1,7 +1,8 @@
 /**
  * The write half of the command handler: turns decided events into one append (events with
  * fresh UUIDv7 ids, the idempotency record, the outbox rows) at the exact expected version,
- * then updates the aggregate cache and saves a snapshot when one is due.
+ * then updates the aggregate cache and saves a snapshot when one is due. Relies on the stores
+ * writing an idempotency record with an empty append (memory, SQLite and PostgreSQL all do).
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { CachedAggregate } from './aggregateCache.js';
@@ -21,7 +22,9 @@ export async function appendDecided<C, E extends DomainEvent, S>(
   const version = loaded.version + events.length;
   const response = opts.response ? opts.response({ events, state, version }) : null;
   const base = { streamId: opts.streamId, replayed: false, events, state, response };
-  if (events.length === 0) {
+  // Nothing to do: nothing to append, unless an idempotency key must still be recorded (an empty
+  // append at the expected version), so a reuse of the key for another request is refused.
+  if (events.length === 0 && !opts.idempotency) {
     return { ...base, version, checkpoint: loaded.checkpoint, globalPosition: loaded.globalPosition };
   }
   const appendOptions: AppendOptions = {

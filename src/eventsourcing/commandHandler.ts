@@ -121,9 +121,8 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     const replay = await recordedReplay(opts, idem);
     if (replay) return replay;
   }
-  let outcome: CommandOutcome<E, S>;
   try {
-    outcome = await decideWithRetries(opts);
+    return await decideWithRetries(opts);
   } catch (e) {
     if (idem && e instanceof IdempotencyKeyExistsError) return replayFromRecord(e.record, idem.requestHash);
     // Looked up late: a replay whose command would now be refused (or conflict with If-Match).
@@ -133,10 +132,6 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     }
     throw e;
   }
-  // Nothing appended means the store never checked the key: a replay may look like a no-op.
-  if (idem && !lookupFirst && outcome.events.length === 0)
-    return (await recordedReplay(opts, idem)) ?? outcome;
-  return outcome;
 }
 
 async function decideWithRetries<C, E extends DomainEvent, S>(

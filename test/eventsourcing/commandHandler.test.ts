@@ -72,7 +72,7 @@ describe('handleCommand', () => {
     assert.equal(await store.streamVersion('counter-1'), 2);
   });
 
-  test('a rejected command or a command with nothing to do writes nothing', async () => {
+  test('a rejected command or a command with nothing to do writes no event', async () => {
     const store = new MemoryEventStore();
     await add(store, 1);
     const fail = handleCommand({ store, decider: counter, streamId: 'counter-1', command: { type: 'Fail' } });
@@ -87,7 +87,17 @@ describe('handleCommand', () => {
     });
     assert.deepEqual([noop.version, noop.events.length, noop.replayed], [1, 0, false]);
     assert.equal((await store.head()).globalPosition, 1);
-    assert.equal(await store.getIdempotencyRecord('k-noop'), undefined);
+    // The key is still recorded (an empty append), so its reuse for another request is refused.
+    assert.equal((await store.getIdempotencyRecord('k-noop'))?.requestHash, 'h');
+    const reuse = handleCommand({
+      store,
+      decider: counter,
+      streamId: 'counter-1',
+      command: { type: 'Add', n: 1 },
+      idempotency: { key: 'k-noop', requestHash: 'other' },
+    });
+    await assert.rejects(reuse, { code: 'PAY_IDEMPOTENCY_MISMATCH' });
+    assert.equal(await store.streamVersion('counter-1'), 1);
   });
 
   test('newStream skips the load; a duplicate key still replays; an existing stream re-loads', async () => {
