@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   handlers: Record<string, OutboxHandler>;
   owner?: string;
   batchSize?: number;
+  /** Messages handled at once by the running loop; a slow one never holds up the rest. */
+  concurrency?: number;
   /** Long enough to cover one handler run including its in-process retries. */
   leaseMs?: number;
   pollIntervalMs?: number;
@@ -54,6 +56,7 @@ export class OutboxDispatcher {
     Pick<DispatcherOptions, 'wakeOn' | 'wakeOnTypes' | 'logger'>;
   private running = false;
   private loop: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private subscription: Subscription | null = null;
@@ -62,6 +65,7 @@ export class OutboxDispatcher {
     this.owner = options.owner ?? `dispatcher-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.o = {
       batchSize: 16,
+      concurrency: 32,
       leaseMs: 60_000,
       pollIntervalMs: 100,
       maxAttempts: 8,
@@ -123,16 +127,40 @@ export class OutboxDispatcher {
     }
   }
 
+  /**
+   * Leases whenever there is room, without waiting for the messages in flight: each completion
+   * wakes the loop, so a new message starts as soon as a slot frees or a commit asks for work.
+   */
   private async run(): Promise<void> {
     while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.runOnce();
-      } catch (e) {
-        this.o.logger?.error({ err: errorText(e) }, 'outbox lease round failed');
+      const room = this.o.concurrency - this.inFlight.size;
+      let leased = 0;
+      if (room > 0) {
+        try {
+          const batch = await this.o.store.lease(
+            this.owner,
+            Math.min(room, this.o.batchSize),
+            this.o.leaseMs,
+          );
+          leased = batch.length;
+          for (const m of batch) this.track(m);
+        } catch (e) {
+          this.o.logger?.error({ err: errorText(e) }, 'outbox lease round failed');
+        }
       }
-      if (handled === 0 && this.running) await this.idle(this.o.pollIntervalMs);
+      if (leased === 0 || leased === room) await this.idle(this.o.pollIntervalMs);
     }
+    await Promise.all([...this.inFlight]);
+  }
+
+  private track(m: OutboxMessage): void {
+    const p: Promise<void> = this.handle(m)
+      .catch((e) => this.o.logger?.error({ outboxId: m.id, err: errorText(e) }, 'outbox message not settled'))
+      .finally(() => {
+        this.inFlight.delete(p);
+        this.wake();
+      });
+    this.inFlight.add(p);
   }
 
   /** Resolves on wake() or after `ms`, whichever comes first. */

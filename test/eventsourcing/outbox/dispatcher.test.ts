@@ -115,6 +115,47 @@ describe('OutboxDispatcher', () => {
     await d.stop();
   });
 
+  it('keeps handling new messages while a slow one is in flight', async () => {
+    const { es, store, enqueue } = setup();
+    let releaseSlow!: () => void;
+    const slowGate = new Promise<void>((r) => {
+      releaseSlow = r;
+    });
+    let slowStarted!: () => void;
+    const slowRunning = new Promise<void>((r) => {
+      slowStarted = r;
+    });
+    let fastDone!: () => void;
+    const fastHandled = new Promise<void>((r) => {
+      fastDone = r;
+    });
+    const d = new OutboxDispatcher({
+      store,
+      wakeOn: es,
+      pollIntervalMs: 60_000,
+      handlers: {
+        slow: async () => {
+          slowStarted();
+          await slowGate;
+          return { status: 'done' };
+        },
+        fast: async () => {
+          fastDone();
+          return { status: 'done' };
+        },
+      },
+    });
+    await d.start();
+    await enqueue(1, 'slow');
+    await slowRunning;
+    await enqueue(2, 'fast');
+    await fastHandled;
+    assert.equal((await store.list({ state: 'leased' }))[0]?.kind, 'slow', 'the slow one is still in flight');
+    releaseSlow();
+    await d.stop();
+    assert.equal((await store.list({ state: 'done' })).length, 2, 'stop waits for the message in flight');
+  });
+
   it('computes jittered exponential backoff within bounds', () => {
     assert.equal(
       backoffDelay(1, 100, 10_000, () => 1),
