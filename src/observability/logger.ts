@@ -48,8 +48,16 @@ function normalizeField(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '');
 }
 
+// Log field names repeat endlessly: remember the verdict per name (bounded, for odd callers).
+const verdicts = new Map<string, boolean>();
+
 function isSensitive(key: string): boolean {
-  return SENSITIVE.has(normalizeField(key));
+  let v = verdicts.get(key);
+  if (v === undefined) {
+    v = SENSITIVE.has(normalizeField(key));
+    if (verdicts.size < 10_000) verdicts.set(key, v);
+  }
+  return v;
 }
 
 const SECRET_PATTERNS: [RegExp, string][] = [
@@ -65,9 +73,10 @@ const SECRET_PATTERNS: [RegExp, string][] = [
 
 /**
  * One cheap test that every secret pattern above implies (a prefix, a scheme, or 13 digits with
- * optional separators): most lines fail it and skip the replacements.
+ * optional separators not inside a word, so the digit runs of hex ids do not trip it): most lines
+ * fail it and skip the replacements.
  */
-const MAYBE_SECRET = /psk_|_(?:live|test)_|whsec_|bearer|basic|:\/\/|\d(?:[ -]?\d){12}/i;
+const MAYBE_SECRET = /psk_|_(?:live|test)_|whsec_|bearer|basic|:\/\/|(?<![a-z0-9])\d(?:[ -]?\d){12}/i;
 
 /** Masks everything shaped like a secret in a string. */
 export function scrubSecrets(text: string): string {

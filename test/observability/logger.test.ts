@@ -67,10 +67,10 @@ describe('createLogger', () => {
     assert.match(err.message, /\[redacted-pan\]/);
   });
 
-  test('ordinary values pass untouched (ids, times, short numbers)', () => {
+  test('ordinary values pass untouched (hex ids with long digit runs, times, short numbers)', () => {
     const { logger, parsed } = capture();
     const fields = {
-      payment_id: 'pay_0193a5f27c4e7d2e9b1c3f4a5b6c7d8e',
+      payment_id: 'pay_01a21eba0449750488019043c2e3f1cd',
       request_id: '4f4d4574-8b54-4eaf-8f05-96f55a5a70ca',
       amount: 1234,
     };
