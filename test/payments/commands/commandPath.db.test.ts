@@ -47,6 +47,29 @@ function suite(name: string, open: () => Promise<Opened>) {
       }
     });
 
+    test('a command with nothing to do still records its key: a replay returns it, another request is refused', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const deps = { store, snapshots: store };
+        const service = new EventSourcedPaymentCommandService(deps);
+        const recorder = new PaymentRecorder(deps);
+        const { paymentId } = await service.createPayment({ ...input, captureMethod: 'manual' }, ctx);
+        await recorder.recordSubmission(paymentId, { providerPaymentId: 'pi_1' }, system);
+        await service.cancelPayment(paymentId, { reason: null }, ctx);
+        const k = { ...ctx, idempotencyKey: `noop-${Math.random()}` };
+        const noop = await service.cancelPayment(paymentId, { reason: null }, k);
+        const replay = await service.cancelPayment(paymentId, { reason: null }, k);
+        assert.deepEqual(
+          [noop.version, noop.replayed, replay.replayed, replay.checkpoint],
+          [3, false, true, noop.checkpoint],
+        );
+        await assert.rejects(service.refundPayment(paymentId, {}, k), { code: 'PAY_IDEMPOTENCY_MISMATCH' });
+        assert.equal(await store.streamVersion(paymentStreamId(paymentId)), 3);
+      } finally {
+        await cleanup();
+      }
+    });
+
     test('concurrent refunds on one payment retry on conflict and never exceed the captured amount', async () => {
       const { store, outboxKinds, cleanup } = await open();
       try {
