@@ -147,54 +147,75 @@ async function withDatabase<T>(adminUrl: string, fn: (url: string) => Promise<T>
   }
 }
 
+type Samples = Map<string, Measured[]>;
+
+async function measureAll(
+  store: PostgresEventStore,
+  url: string,
+  o: Required<Pick<PostgresBenchOptions, 'runs' | 'durationMs' | 'concurrencies' | 'log'>> &
+    PostgresBenchOptions,
+): Promise<Samples> {
+  const samples: Samples = new Map();
+  for (let run = 1; run <= o.runs; run++) {
+    for (const c of o.concurrencies) {
+      for (const [key, measure] of [
+        ['ceiling', () => ceiling(url, c, o.durationMs, o.synchronousCommit === 'off')],
+        ['new', () => ours(store, 'new', c, o.durationMs)],
+        ['existing', () => ours(store, 'existing', c, o.durationMs)],
+      ] as const) {
+        const m = await measure();
+        samples.set(`${key}@${c}`, [...(samples.get(`${key}@${c}`) ?? []), m]);
+        o.log(`run ${run} c=${c} ${key}: ${m.opsPerSec.toFixed(0)}/s p50 ${m.p50Ms.toFixed(2)} ms`);
+      }
+    }
+  }
+  return samples;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function summarise(samples: Samples, concurrencies: number[]): Row[] {
+  return concurrencies.flatMap((c) => {
+    const ceil = median(samples.get(`ceiling@${c}`)!.map((m) => m.opsPerSec));
+    return (['new', 'existing'] as const).map((scenario): Row => {
+      const ms = samples.get(`${scenario}@${c}`)!;
+      const opsPerSec = median(ms.map((m) => m.opsPerSec));
+      return {
+        store: 'postgres',
+        scenario: scenario === 'new' ? 'append, new streams' : 'append, existing streams',
+        concurrency: c,
+        opsPerSec: Math.round(opsPerSec),
+        ceilingOpsPerSec: Math.round(ceil),
+        ratio: round2(opsPerSec / ceil),
+        p50Ms: round2(median(ms.map((m) => m.p50Ms))),
+        p99Ms: round2(median(ms.map((m) => m.p99Ms))),
+      };
+    });
+  });
+}
+
 export async function benchPostgresStore(opts: PostgresBenchOptions = {}): Promise<Row[]> {
   const adminUrl =
     opts.adminUrl ?? process.env.PAYSTREAM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const durationMs = opts.durationMs ?? 3000;
-  const runs = opts.runs ?? 3;
-  const concurrencies = opts.concurrencies ?? [1, 16, 64];
-  const log = opts.log ?? (() => {});
+  const o = {
+    ...opts,
+    durationMs: opts.durationMs ?? 3000,
+    runs: opts.runs ?? 3,
+    concurrencies: opts.concurrencies ?? [1, 16, 64],
+    log: opts.log ?? (() => {}),
+  };
   return withDatabase(adminUrl, async (url) => {
     const store = await PostgresEventStore.create({
       connectionString: url,
       synchronousCommit: opts.synchronousCommit,
+      maxInFlight: opts.maxInFlight,
+      poolSize: Math.max(10, (opts.maxInFlight ?? 2) + 4),
     });
     try {
       await store.pool.query(
         'CREATE TABLE bench_ceiling (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text, data jsonb)',
       );
-      const samples = new Map<string, Measured[]>();
-      const add = (key: string, m: Measured) => samples.set(key, [...(samples.get(key) ?? []), m]);
-      for (let run = 1; run <= runs; run++) {
-        for (const c of concurrencies) {
-          for (const [key, measure] of [
-            ['ceiling', () => ceiling(url, c, durationMs, opts.synchronousCommit === 'off')],
-            ['new', () => ours(store, 'new', c, durationMs)],
-            ['existing', () => ours(store, 'existing', c, durationMs)],
-          ] as const) {
-            const m = await measure();
-            add(`${key}@${c}`, m);
-            log(`run ${run} c=${c} ${key}: ${m.opsPerSec.toFixed(0)}/s p50 ${m.p50Ms.toFixed(2)} ms`);
-          }
-        }
-      }
-      return concurrencies.flatMap((c) => {
-        const ceil = median(samples.get(`ceiling@${c}`)!.map((m) => m.opsPerSec));
-        return (['new', 'existing'] as const).map((scenario): Row => {
-          const ms = samples.get(`${scenario}@${c}`)!;
-          const opsPerSec = median(ms.map((m) => m.opsPerSec));
-          return {
-            store: 'postgres',
-            scenario: scenario === 'new' ? 'append, new streams' : 'append, existing streams',
-            concurrency: c,
-            opsPerSec: Math.round(opsPerSec),
-            ceilingOpsPerSec: Math.round(ceil),
-            ratio: Math.round((opsPerSec / ceil) * 100) / 100,
-            p50Ms: Math.round(median(ms.map((m) => m.p50Ms)) * 100) / 100,
-            p99Ms: Math.round(median(ms.map((m) => m.p99Ms)) * 100) / 100,
-          };
-        });
-      });
+      return summarise(await measureAll(store, url, o), o.concurrencies);
     } finally {
       await store.close();
     }

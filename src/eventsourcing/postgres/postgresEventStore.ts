@@ -22,6 +22,8 @@
  * durable callers cannot exceed c / fsync-latency whatever the design, and the ceiling already
  * shares flushes through PostgreSQL's WAL group flush. The gain is in CPU (and connections: two
  * instead of one per caller), which shows where fsync is fast and the server is CPU-bound.
+ * Batches in flight, same bench at 64 (ratio to the ceiling): 1 → 0.7-0.9x, 2 → 1.2-1.5x,
+ * 4 → 1.0-1.1x, 8 → 0.9x: each extra batch adds a commit waiting on the flush in progress.
  *
  * Durability: synchronous_commit stays on. `synchronousCommit: 'off'` relaxes it for the batch
  * transactions only (a server crash may lose the last few hundred ms of acknowledged appends,
