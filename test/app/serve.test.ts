@@ -14,9 +14,17 @@ import { loadConfig } from '../../src/config/index.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
+// Response bodies are read as the loose JSON a client sees; each test asserts the fields it needs.
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire
+type Json = any;
+
 interface Client {
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
-  get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Json }>;
+  get(path: string): Promise<{ status: number; body: Json; headers: Headers }>;
 }
 
 function client(url: string, key: string): Client {
@@ -114,7 +122,7 @@ function endToEnd(
 
     test('the dashboard follows the payments', async () => {
       const d = await api.get('/v1/dashboard');
-      const byCurrency = new Map((d.body.currencies as any[]).map((c) => [c.currency, c]));
+      const byCurrency = new Map((d.body.currencies as Json[]).map((c) => [c.currency, c]));
       assert.equal(byCurrency.get('eur').amount_captured, 2500);
       assert.equal(byCurrency.get('usd').failed, 1);
       assert.equal(byCurrency.get('gbp').amount_refunded, 1500);
@@ -130,7 +138,7 @@ function endToEnd(
 }
 
 /** Polls the API (the client's view) until the payment satisfies `ok`, bounded. */
-async function waitFor(api: Client, id: string, ok: (p: any) => boolean): Promise<any> {
+async function waitFor(api: Client, id: string, ok: (p: Json) => boolean): Promise<Json> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const r = await api.get(`/v1/payments/${id}`);

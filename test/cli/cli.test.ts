@@ -43,9 +43,9 @@ describe('paystream CLI on the embedded SQLite store', () => {
 
   test('keys create prints the key once; list shows it without the secret; revoke marks it', async () => {
     const created = await cli('keys', 'create', '--scopes', 'payments:read,payments:write', '--name', 'ci');
-    const id = /id:\s+(\S+)/.exec(created)?.[1];
-    const key = /key:\s+(\S+)/.exec(created)?.[1];
-    assert.ok(id && key?.startsWith(`psk_${id}_`), 'key has the psk_<id>_<secret> form');
+    const id = /id:\s+(\S+)/.exec(created)?.[1] ?? '';
+    const key = /key:\s+(\S+)/.exec(created)?.[1] ?? '';
+    assert.ok(id !== '' && key.startsWith(`psk_${id}_`), 'key has the psk_<id>_<secret> form');
     const listed = await cli('keys', 'list');
     assert.match(listed, new RegExp(id));
     assert.ok(!listed.includes(key), 'the secret is never listed');

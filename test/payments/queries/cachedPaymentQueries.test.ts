@@ -170,7 +170,10 @@ describe('CachedPaymentQueries', () => {
     assert.equal(inner.count('getPayment'), 2, 'entry reflecting checkpoint 5 serves older checkpoints');
     await queries.getPayment('pay_1', { minCheckpoint: checkpointOf(6) });
     assert.equal(inner.count('getPayment'), 3, 'a newer checkpoint reads through');
-    assert.deepEqual(inner.calls[2]?.args, ['pay_1', { minCheckpoint: checkpointOf(6), onTimeout: 'reject' }]);
+    assert.deepEqual(inner.calls[2]?.args, [
+      'pay_1',
+      { minCheckpoint: checkpointOf(6), onTimeout: 'reject' },
+    ]);
   });
 
   it('does not write back a view read before an invalidation of the same payment', async () => {
