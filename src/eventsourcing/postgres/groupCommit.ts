@@ -164,6 +164,8 @@ export class GroupCommitWriter {
           batch[e.index]!.reject(e.cause);
           batch = batch.filter((_, i) => i !== e.index);
         } else if (isTransient(e) && attempt < MAX_ATTEMPTS) {
+          // Run the whole batch again: nothing of it committed (or, if the connection died during
+          // COMMIT, all of it did, and the retry finds its event ids: a replay, not a duplicate).
         } else if (batch.length > 1) {
           for (const x of batch) await this.run([x]);
           return;
