@@ -11,7 +11,7 @@ import { EventIdConflictError, type RecordedEvent } from '../../src/eventsourcin
 import { eventStoreMigrations, migratePostgres } from '../../src/eventsourcing/postgres/migrate.js';
 import { PostgresEventStore } from '../../src/eventsourcing/postgres/postgresEventStore.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { PaystreamError, ValidationError } from '../../src/shared/errors.js';
+import { ConcurrencyError, PaystreamError, ValidationError } from '../../src/shared/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 
 let db: TestDatabase;
@@ -75,6 +75,53 @@ describe('PostgreSQL group commit', () => {
           (v) => v.metricName?.endsWith('_count') && v.labels.store === 'postgres',
         );
         assert.equal(appends?.value, 60);
+      },
+      { metrics },
+    );
+  });
+
+  it('a failed check inside a batch fails only its own append; the rest of the batch commits', async () => {
+    const metrics = createMetrics();
+    await withStore(
+      async (store) => {
+        const prefix = ns();
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.append(`${prefix}${i}`, [{ type: 'Seed', data: {} }])),
+        );
+        // Even streams are appended at the right version, odd ones at a stale one.
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            store.append(`${prefix}${i}`, [{ type: 'Next', data: { i } }], {
+              expectedVersion: i % 2 === 0 ? 1 : 0,
+              outbox: [{ kind: 'k', dedupKey: `${prefix}${i}`, payload: {} }],
+            }),
+          ),
+        );
+        const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+        assert.deepEqual(failed, [1, 3, 5, 7, 9]);
+        for (const i of failed) {
+          const r = results[i] as PromiseRejectedResult;
+          assert.ok(r.reason instanceof ConcurrencyError);
+          assert.deepEqual([r.reason.expected, r.reason.actual], [0, 1]);
+        }
+        const versions = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.streamVersion(`${prefix}${i}`)),
+        );
+        assert.deepEqual(
+          versions,
+          versions.map((_, i) => (i % 2 === 0 ? 2 : 1)),
+        );
+        const outbox = await db.pool.query<{ dedup_key: string }>(
+          'SELECT dedup_key FROM outbox_messages WHERE starts_with(dedup_key, $1) ORDER BY dedup_key',
+          [prefix],
+        );
+        assert.deepEqual(
+          outbox.rows.map((r) => r.dedup_key.slice(prefix.length)),
+          ['0', '2', '4', '6', '8'],
+        );
+        const size = (await metrics.groupCommitBatchSize.get()).values;
+        const count = size.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+        assert.ok(count < 20, `20 appends in ${count} batches: failures shared batches with successes`);
       },
       { metrics },
     );
