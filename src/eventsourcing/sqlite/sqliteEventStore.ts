@@ -46,6 +46,7 @@ import { GroupCommitWriter } from './groupCommit.js';
 import { migrateSqlite, SQLITE_EVENTSTORE_MIGRATIONS } from './migrate.js';
 import {
   prepareStatements,
+  rawToRecordedEvent,
   type Statements,
   toIdempotencyRecord,
   toRecordedEvent,
@@ -151,7 +152,9 @@ export class SqliteEventStore implements EventStore, IdempotencyStore, SnapshotS
       // substr counts code points; JS length counts UTF-16 units.
       prefixLength: o.streamPrefix ? [...o.streamPrefix].length : 0,
     });
-    return rows.map(toRecordedEvent);
+    const out = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = rawToRecordedEvent(rows[i]!);
+    return out;
   }
 
   subscribe(options: SubscribeOptions): Subscription {

@@ -7,6 +7,7 @@ import type { RecordedEvent } from '../../eventsourcing/eventStore.js';
 import type { MigrationSet } from '../../eventsourcing/migrations.js';
 import type { PgTx } from '../../eventsourcing/projections/postgresProjectionDb.js';
 import type { ApplyContext, Projection } from '../../eventsourcing/projections/projection.js';
+import type { PaymentView } from '../views.js';
 import {
   type DashboardDelta,
   foldPayments,
@@ -16,6 +17,7 @@ import {
   type StoredPayment,
   touchedPaymentIds,
 } from './paymentFold.js';
+import { stateFromStored, storedRest } from './storedState.js';
 
 export const POSTGRES_PAYMENT_READ_MODEL_MIGRATIONS: MigrationSet = {
   module: 'projections',
@@ -29,8 +31,10 @@ async function loadRows(tx: PgTx, table: string, ids: string[]): Promise<Map<str
     [ids],
   );
   const out = new Map<string, StoredPayment>();
-  for (const r of rows)
-    out.set(r.id, { version: r.version, view: JSON.parse(r.view), state: JSON.parse(r.state) });
+  for (const r of rows) {
+    const view = JSON.parse(r.view) as PaymentView;
+    out.set(r.id, { version: r.version, view, state: stateFromStored(view, JSON.parse(r.state)) });
+  }
   return out;
 }
 
@@ -48,7 +52,7 @@ async function writeDetails(tx: PgTx, table: string, changed: StoredPayment[]): 
     updated: isoTime(p.view.updated),
     version: p.version,
     view: p.view,
-    state: p.state,
+    state: storedRest(p.state),
   }));
   await tx.query(
     `INSERT INTO ${table} (id, status, currency, customer, amount, created, updated, version, view, state)

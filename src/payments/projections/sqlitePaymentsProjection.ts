@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../eventsourcing/eventStore.js';
 import type { MigrationSet } from '../../eventsourcing/migrations.js';
 import type { ApplyContext, Projection } from '../../eventsourcing/projections/projection.js';
+import type { PaymentView } from '../views.js';
 import {
   type DashboardDelta,
   foldPayments,
@@ -16,6 +17,7 @@ import {
   type StoredPayment,
   touchedPaymentIds,
 } from './paymentFold.js';
+import { stateFromStored, storedRest } from './storedState.js';
 
 type Db = Database.Database;
 
@@ -59,7 +61,10 @@ function loadRows(db: Db, table: string, ids: string[]): Map<string, StoredPayme
       `SELECT id, version, view, state FROM ${table} WHERE id IN (${chunk.map(() => '?').join(',')})`,
     ).all(...chunk) as LoadedRow[];
     for (const r of rows) {
-      out.set(r.id, { version: r.version, view: JSON.parse(r.view), state: JSON.parse(r.state) });
+      {
+        const view = JSON.parse(r.view) as PaymentView;
+        out.set(r.id, { version: r.version, view, state: stateFromStored(view, JSON.parse(r.state)) });
+      }
     }
   }
   return out;
@@ -86,7 +91,7 @@ function writeDetails(db: Db, details: string, changed: StoredPayment[]): void {
       isoTime(v.updated),
       p.version,
       JSON.stringify(v),
-      JSON.stringify(p.state),
+      JSON.stringify(storedRest(p.state)),
     );
   }
 }
