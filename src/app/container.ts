@@ -7,16 +7,15 @@ import { ApiKeys } from '../auth/index.js';
 import type { Config } from '../config/schema.js';
 import { type Cache, createCache } from '../eventsourcing/cache/index.js';
 import { pruneIdempotencyKeys } from '../eventsourcing/idempotency.js';
-import { OutboxDispatcher } from '../eventsourcing/outbox/dispatcher.js';
-import { startOutboxGauges } from '../eventsourcing/outbox/gauges.js';
 import type { ReadinessCheck } from '../http/deps.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createPaymentCommandService } from '../payments/commands/paymentCommandService.js';
-import { PaymentRecorder } from '../payments/commands/paymentRecorder.js';
-import { paymentHandlers } from '../payments/provider/handlers.js';
-import { createProviderPolicy, type ProviderPolicy } from '../payments/provider/policy.js';
-import { paymentLoader } from '../payments/provider/recording.js';
+import type { PaymentRecorder } from '../payments/commands/paymentRecorder.js';
+import { createProviderFlow, leaseFor, type ProviderFlow } from '../payments/provider/flow.js';
+import type { ProviderPolicyOptions } from '../payments/provider/policy.js';
+import { Reconciler } from '../payments/provider/reconciler.js';
+import { reconcileSchedule } from '../payments/provider/reconcileSchedule.js';
 import { CachedPaymentQueries } from '../payments/queries/cachedPaymentQueries.js';
 import type { PaymentCommandService, PaymentQueryService } from '../payments/services.js';
 import { type ExtraMigrations, openPersistence, type Persistence } from './persistence.js';
@@ -33,8 +32,9 @@ export interface Container {
   recorder: PaymentRecorder;
   keys: ApiKeys;
   provider: ProviderSetup;
-  policy: ProviderPolicy;
-  dispatcher: OutboxDispatcher;
+  /** Outbox dispatcher, webhook receiver, resilience policy. */
+  flow: ProviderFlow;
+  reconciler: Reconciler;
   readinessChecks: ReadinessCheck[];
   /** Starts the workers this role runs (projectors, dispatcher, schedules). */
   start(): Promise<void>;
@@ -67,28 +67,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
   persistence.projections.onChange((c) => cached.invalidatePayments(c.paymentIds));
   const commandDeps = { store, snapshots: store, snapshotEvery: config.processing.snapshotEvery };
-  const recorder = new PaymentRecorder(commandDeps);
   const provider = await setupProvider(config, metrics);
-  const policy = createProviderPolicy({ timeoutMs: config.provider.stripe.timeoutMs }, metrics);
-  const dispatcher = new OutboxDispatcher({
-    store: persistence.outbox,
-    handlers: paymentHandlers({
-      provider: provider.provider,
-      policy,
-      recorder,
-      loadPayment: paymentLoader(store, store),
-    }),
-    maxAttempts: config.processing.outboxMaxAttempts,
-    pollIntervalMs: config.processing.outboxPollIntervalMs,
-    wakeOn: store,
-    logger,
+  const flow = createFlow(config, persistence, provider, metrics, logger);
+  const reconciler = new Reconciler({
+    store,
+    outbox: persistence.outbox,
+    provider: provider.provider,
+    policy: flow.policy,
+    recorder: flow.recorder,
+    loadPayment: flow.loadPayment,
+    metrics,
   });
   const readinessChecks: ReadinessCheck[] = [
     async () => {
       await store.head();
       return { name: 'event_store', ok: true };
     },
-    async () => policy.readiness(),
+    () => flow.readiness(),
   ];
   const stops: Array<() => Promise<void> | void> = [];
   const runsWorkers = config.role !== 'api';
@@ -101,19 +96,25 @@ export async function createContainer(config: Config, options: ContainerOptions 
     cache,
     commands: createPaymentCommandService(commandDeps),
     queries: cached,
-    recorder,
+    recorder: flow.recorder,
     keys: new ApiKeys(persistence.keyStore),
     provider,
-    policy,
-    dispatcher,
+    flow,
+    reconciler,
     readinessChecks,
     async start() {
       if (!runsWorkers) return;
       await persistence.projections.start();
       stops.push(() => persistence.projections.stop());
-      await dispatcher.start();
-      stops.push(() => dispatcher.stop());
-      stops.push(startOutboxGauges(persistence.outbox, metrics));
+      await flow.start();
+      stops.push(() => flow.stop());
+      const schedule = reconcileSchedule(reconciler, {
+        intervalMs: config.processing.reconcileIntervalMs,
+        metrics,
+        logger,
+      });
+      schedule.start();
+      stops.push(() => schedule.stop());
       const prune = setInterval(() => {
         pruneIdempotencyKeys(store, new Date()).catch((e) =>
           logger.warn({ err: e }, 'idempotency prune failed'),
@@ -133,4 +134,40 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await persistence.close();
     },
   };
+}
+
+/** Event types whose append writes provider work: the dispatcher wakes on these only. */
+const WORK_EVENT_TYPES = [
+  'PaymentRequested',
+  'PaymentCaptureRequested',
+  'PaymentCancelRequested',
+  'RefundRequested',
+];
+
+function createFlow(
+  config: Config,
+  persistence: Persistence,
+  provider: ProviderSetup,
+  metrics: Metrics,
+  logger: Logger,
+): ProviderFlow {
+  // The SDK retries one call with the same idempotency key (stripe.maxNetworkRetries); the policy
+  // adds jittered retries, a timeout, the breaker and the bulkhead around it; the lease outlives both.
+  const policy: ProviderPolicyOptions = { timeoutMs: config.provider.stripe.timeoutMs };
+  return createProviderFlow({
+    store: persistence.store,
+    outbox: persistence.outbox,
+    inbox: persistence.inbox,
+    provider: provider.provider,
+    webhookSecret: provider.webhookSecret ?? '',
+    metrics,
+    logger,
+    policy,
+    dispatcher: {
+      maxAttempts: config.processing.outboxMaxAttempts,
+      pollIntervalMs: config.processing.outboxPollIntervalMs,
+      leaseMs: leaseFor(policy),
+      wakeOnTypes: WORK_EVENT_TYPES,
+    },
+  });
 }

@@ -37,6 +37,12 @@ import {
   SQLITE_PAYMENT_READ_MODEL_MIGRATIONS,
   sqlitePaymentsProjection,
 } from '../payments/projections/sqlitePaymentsProjection.js';
+import { PostgresWebhookInbox, SqliteWebhookInbox } from '../payments/provider/inbox/sqlWebhookInbox.js';
+import {
+  providerMigrationsPostgres,
+  providerMigrationsSqlite,
+  type WebhookInbox,
+} from '../payments/provider/inbox/webhookInbox.js';
 import { PostgresPaymentQueries } from '../payments/queries/postgresPaymentQueries.js';
 import { SqlitePaymentQueries } from '../payments/queries/sqlitePaymentQueries.js';
 import type { PaymentQueryService } from '../payments/services.js';
@@ -47,6 +53,8 @@ export interface Persistence {
   kind: 'sqlite' | 'postgres';
   store: FullEventStore;
   outbox: OutboxStore;
+  /** Provider webhooks already seen (deduplication by provider event id). */
+  inbox: WebhookInbox;
   keyStore: ApiKeyStore;
   // biome-ignore lint/suspicious/noExplicitAny: the transaction type differs per database
   projections: ProjectionRuntime<any>;
@@ -93,6 +101,7 @@ function openSqlite(config: Config, metrics: Metrics, extra: MigrationSet[]): Pe
     projectionRuntimeMigrations('sqlite'),
     SQLITE_PAYMENT_READ_MODEL_MIGRATIONS,
     AUTH_SQLITE_MIGRATIONS,
+    providerMigrationsSqlite,
     ...extra,
   ]);
   const pdb = new SqliteProjectionDb(store.db);
@@ -110,6 +119,7 @@ function openSqlite(config: Config, metrics: Metrics, extra: MigrationSet[]): Pe
     kind: 'sqlite',
     store,
     outbox: new SqliteOutboxStore(store.db),
+    inbox: new SqliteWebhookInbox(store.db),
     keyStore: new SqliteApiKeyStore(store.db),
     projections,
     queries,
@@ -129,6 +139,7 @@ async function openPostgres(config: Config, metrics: Metrics, extra: MigrationSe
       projectionRuntimeMigrations('postgres'),
       POSTGRES_PAYMENT_READ_MODEL_MIGRATIONS,
       AUTH_POSTGRES_MIGRATIONS,
+      providerMigrationsPostgres,
       ...extra,
     ],
   });
@@ -148,6 +159,7 @@ async function openPostgres(config: Config, metrics: Metrics, extra: MigrationSe
     kind: 'postgres',
     store,
     outbox: new PostgresOutboxStore(pool),
+    inbox: new PostgresWebhookInbox(pool),
     keyStore: new PostgresApiKeyStore(pool),
     projections,
     queries,

@@ -34,6 +34,9 @@ export function appDeps(c: Container): AppDeps {
     logger: c.logger,
     readinessChecks: c.readinessChecks,
     outbox: c.persistence.outbox,
+    reconciler: c.reconciler,
+    // Without a signing secret no webhook can be verified, so the route is not offered at all.
+    ...(c.provider.webhookSecret ? { webhooks: c.flow.webhooks } : {}),
     close: [() => c.close()],
   };
 }

@@ -1,8 +1,16 @@
 /** `paystream serve | migrate | simulator | events tail`. */
 import type { Command } from 'commander';
+import { createContainer } from '../app/container.js';
 import { serve } from '../app/server.js';
+import { createLogger } from '../observability/logger.js';
+import { reconcileCommand } from '../payments/provider/reconcileSchedule.js';
+import { ValidationError } from '../shared/errors.js';
 import { startSimulator } from '../simulator/index.js';
 import { cliConfig, print, withPersistence } from './shared.js';
+
+function silentLogger() {
+  return createLogger({ level: 'warn' });
+}
 
 function intOption(value: string): number {
   const n = Number(value);
@@ -24,6 +32,31 @@ export function registerServiceCommands(program: Command): void {
       if (opts.host !== undefined) server.host = opts.host;
       const config = cliConfig({ overrides: { server } });
       await serve(config, { handleSignals: true });
+    });
+
+  program
+    .command('reconcile')
+    .description('compare recent payments with the provider; append corrective events; print the counts')
+    .option('--since <iso>', 'payments created since this time (default: the last 24 hours)')
+    .action(async (opts: { since?: string }) => {
+      const config = cliConfig();
+      if (config.provider.kind === 'simulator' && config.simulator.embedded) {
+        throw new ValidationError(
+          'the embedded simulator lives inside `paystream serve`: reconcile there (POST /v1/reconciliations), ' +
+            'or run `paystream simulator` on its own and set PAYSTREAM_SIMULATOR_EMBEDDED=false with ' +
+            'PAYSTREAM_STRIPE_HOST, PAYSTREAM_STRIPE_PORT and PAYSTREAM_STRIPE_PROTOCOL=http',
+        );
+      }
+      const container = await createContainer(config, { logger: silentLogger() });
+      try {
+        await reconcileCommand(container.reconciler, {
+          ...(opts.since ? { since: opts.since } : {}),
+          progress: process.stderr.isTTY === true,
+          metrics: container.metrics,
+        });
+      } finally {
+        await container.close();
+      }
     });
 
   program

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openPersistence } from '../../src/app/persistence.js';
+import { serve } from '../../src/app/server.js';
 import { buildCli } from '../../src/cli/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import { startSimulator } from '../../src/simulator/index.js';
 
 /** Runs the CLI in-process and returns what it printed on stdout. */
 async function cli(...args: string[]): Promise<string> {
@@ -99,5 +101,52 @@ describe('paystream CLI on the embedded SQLite store', () => {
   test('projections rebuild needs a name or --all, then rebuilds', async () => {
     await assert.rejects(cli('projections', 'rebuild'), /name a projection or pass --all/);
     assert.match(await cli('projections', 'rebuild', '--all'), /payments: \d+ events/);
+  });
+});
+
+describe('paystream reconcile', () => {
+  test('refuses to run against an embedded simulator it cannot reach', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-cli-rec-'));
+    process.env.PAYSTREAM_DATA_DIR = dir;
+    try {
+      await assert.rejects(cli('reconcile'), /embedded simulator lives inside `paystream serve`/);
+    } finally {
+      delete process.env.PAYSTREAM_DATA_DIR;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('compares the payments of a running service with a standalone simulator and prints the counts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-cli-rec-'));
+    const sim = await startSimulator({ port: 0 });
+    const env = {
+      PAYSTREAM_DATA_DIR: dir,
+      PAYSTREAM_SIMULATOR_EMBEDDED: 'false',
+      PAYSTREAM_STRIPE_HOST: sim.host,
+      PAYSTREAM_STRIPE_PORT: String(sim.port),
+      PAYSTREAM_STRIPE_PROTOCOL: 'http',
+      PAYSTREAM_STRIPE_API_KEY: 'sk_test_cli',
+      PAYSTREAM_PORT: '0',
+      PAYSTREAM_LOG_LEVEL: 'silent',
+    };
+    Object.assign(process.env, env);
+    const service = await serve(loadConfig(), { print: () => {} });
+    try {
+      const key = readFileSync(join(dir, 'admin-key'), 'utf8').trim();
+      const res = await fetch(`${service.url}/v1/payments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: 700, currency: 'eur', payment_method: 'pm_card_visa' }),
+      });
+      const payment = (await res.json()) as { status: string };
+      assert.equal(payment.status, 'succeeded');
+      const out = await cli('reconcile');
+      assert.match(out, /reconciliation \S+: 1 payments, 1 matched, 0 corrected/);
+    } finally {
+      await service.shutdown();
+      await sim.close();
+      for (const k of Object.keys(env)) delete process.env[k];
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

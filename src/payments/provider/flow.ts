@@ -36,6 +36,8 @@ export interface ProviderFlowOptions {
     batchSize?: number;
     leaseMs?: number;
     backoff?: { baseMs: number; maxMs: number };
+    /** Wake only on commits of these event types (the ones that write provider work). */
+    wakeOnTypes?: string[];
   };
 }
 
