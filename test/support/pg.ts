@@ -28,6 +28,9 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+  // pool.end() resolves before its sockets close; DROP DATABASE … WITH (FORCE) then terminates
+  // them, and an idle client's error would crash the test process without this handler.
+  pool.on('error', () => {});
   return {
     name,
     url: url.toString(),
