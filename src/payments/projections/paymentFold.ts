@@ -66,6 +66,23 @@ export function touchedPaymentIds(events: RecordedEvent[]): string[] {
   return [...new Set(events.map(paymentIdOf))];
 }
 
+/**
+ * The touched payments that may already have a row: those whose first event in the batch is not
+ * the stream's first (a stream at version 1 in this batch has no earlier event, so no row yet).
+ * In a rebuild almost every payment starts inside its batch, so this skips nearly all lookups.
+ */
+export function paymentIdsToLoad(events: RecordedEvent[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of events) {
+    const id = paymentIdOf(e);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (e.streamVersion > 1) out.push(id);
+  }
+  return out;
+}
+
 /** Folds the batch onto the loaded rows (absent = new payment). */
 export function foldPayments(events: RecordedEvent[], loaded: Map<string, StoredPayment>): FoldedBatch {
   const before = new Map<string, PaymentView | undefined>();

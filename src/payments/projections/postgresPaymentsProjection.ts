@@ -12,10 +12,10 @@ import {
   type DashboardDelta,
   foldPayments,
   isoTime,
+  paymentIdsToLoad,
   paymentProjectionMeta,
   type SeriesDelta,
   type StoredPayment,
-  touchedPaymentIds,
 } from './paymentFold.js';
 import { stateFromStored, storedRest } from './storedState.js';
 
@@ -25,12 +25,13 @@ export const POSTGRES_PAYMENT_READ_MODEL_MIGRATIONS: MigrationSet = {
 };
 
 async function loadRows(tx: PgTx, table: string, ids: string[]): Promise<Map<string, StoredPayment>> {
+  const out = new Map<string, StoredPayment>();
+  if (ids.length === 0) return out;
   const { rows } = await tx.query<{ id: string; version: number; view: string; state: string }>(
     // ::text: parse the JSON here, once, rather than have pg parse and us copy it.
     `SELECT id, version, view::text AS view, state::text AS state FROM ${table} WHERE id = ANY($1::text[])`,
     [ids],
   );
-  const out = new Map<string, StoredPayment>();
   for (const r of rows) {
     const view = JSON.parse(r.view) as PaymentView;
     out.set(r.id, { version: r.version, view, state: stateFromStored(view, JSON.parse(r.state)) });
@@ -119,7 +120,7 @@ async function writeSeries(tx: PgTx, table: string, s: SeriesDelta[]): Promise<v
 }
 
 async function applyPaymentsBatch(tx: PgTx, events: RecordedEvent[], ctx: ApplyContext): Promise<string[]> {
-  const loaded = await loadRows(tx, ctx.table('payment_details'), touchedPaymentIds(events));
+  const loaded = await loadRows(tx, ctx.table('payment_details'), paymentIdsToLoad(events));
   const folded = foldPayments(events, loaded);
   await writeDetails(tx, ctx.table('payment_details'), folded.changed);
   await writeDashboard(tx, ctx.table('payment_dashboard'), folded.dashboard);

@@ -12,10 +12,10 @@ import {
   type DashboardDelta,
   foldPayments,
   isoTime,
+  paymentIdsToLoad,
   paymentProjectionMeta,
   type SeriesDelta,
   type StoredPayment,
-  touchedPaymentIds,
 } from './paymentFold.js';
 import { stateFromStored, storedRest } from './storedState.js';
 
@@ -148,7 +148,7 @@ function writeSeries(db: Db, table: string, deltas: SeriesDelta[]): void {
 
 function applyPaymentsBatch(db: Db, events: RecordedEvent[], ctx: ApplyContext): string[] {
   const details = ctx.table('payment_details');
-  const folded = foldPayments(events, loadRows(db, details, touchedPaymentIds(events)));
+  const folded = foldPayments(events, loadRows(db, details, paymentIdsToLoad(events)));
   writeDetails(db, details, folded.changed);
   writeDashboard(db, ctx.table('payment_dashboard'), folded.dashboard);
   writeSeries(db, ctx.table('payment_timeseries'), folded.series);
