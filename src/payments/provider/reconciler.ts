@@ -115,7 +115,9 @@ export class Reconciler {
     // An hour of slack: the provider stamps creation on its own clock, after our request.
     const index = await providerIndex(this.d.provider, this.d.policy, new Date(oldest - 3_600_000));
     const outbox = await outboxByStream(this.d.outbox);
-    const total = locals.length + index.size;
+    const known = new Set(locals.map((l) => l.paymentId));
+    // Provider payments that are ours are compared with their local payment, not counted twice.
+    const total = locals.length + [...index.keys()].filter((k) => !known.has(k)).length;
     let done = 0;
     const items: Item[] = [];
     const tick = (item: Item) => {
@@ -126,7 +128,6 @@ export class Reconciler {
     await pool(locals, this.d.concurrency ?? 8, async (l) =>
       tick(await this.safely(l, () => this.one(l, index, outbox, runId))),
     );
-    const known = new Set(locals.map((l) => l.paymentId));
     for (const [key, p] of index) tick(await this.providerOnly(key, p, known));
     const counts = countOf(items);
     // Matched payments are only counted, unless the run did something for them (a re-drive).
@@ -181,10 +182,11 @@ export class Reconciler {
       detail: [],
       eventsWritten: [],
     };
-    const rows = outbox.get(paymentStreamId(l.paymentId)) ?? [];
-    if (rows.some((m) => LIVE.has(m.state))) return { ...base, result: 'in_flight' };
+    // Taken out of the index first: a payment of ours must never come back as provider-only.
     const listed = index.get(l.paymentId);
     index.delete(l.paymentId);
+    const rows = outbox.get(paymentStreamId(l.paymentId)) ?? [];
+    if (rows.some((m) => LIVE.has(m.state))) return { ...base, result: 'in_flight' };
     const ppid = l.state.providerPaymentId ?? listed?.id ?? null;
     if (!ppid) return this.localOnly(l, rows, runId);
     const [payment, refunds] = await Promise.all([
