@@ -95,6 +95,9 @@ export class SqliteEventStore implements EventStore, IdempotencyStore, SnapshotS
       this.db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
       this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       this.db.pragma('foreign_keys = ON');
+      // Each append's savepoint keeps a sub-journal of the pages it changes; in a temp file that
+      // was ~40 µs of system CPU per append with side rows. Temp data is never part of durability.
+      this.db.pragma('temp_store = MEMORY');
       migrateSqlite(this.db, [SQLITE_EVENTSTORE_MIGRATIONS]);
       this.s = prepareStatements(this.db);
     } catch (e) {
