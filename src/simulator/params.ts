@@ -52,7 +52,11 @@ export function optEnum<T extends string>(
   return v as T;
 }
 
-/** Stripe metadata: string values; an empty value unsets the key. */
+const METADATA_MAX_KEYS = 50;
+const METADATA_MAX_KEY_LENGTH = 40;
+const METADATA_MAX_VALUE_LENGTH = 500;
+
+/** Stripe metadata: string values; an empty value unsets the key. Stripe's limits: 50 keys, 40/500 characters. */
 export function metadata(params: FormObject, base: Record<string, string> = {}): Record<string, string> {
   const raw: FormValue | undefined = params['metadata'];
   if (raw === undefined || raw === '') return { ...base };
@@ -60,8 +64,23 @@ export function metadata(params: FormObject, base: Record<string, string> = {}):
   const out = { ...base };
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v !== 'string') throw invalidParam(`Invalid metadata[${k}]`, `metadata[${k}]`);
+    if (k.length > METADATA_MAX_KEY_LENGTH) {
+      throw invalidParam(
+        `Metadata keys can have up to ${METADATA_MAX_KEY_LENGTH} characters.`,
+        `metadata[${k}]`,
+      );
+    }
+    if (v.length > METADATA_MAX_VALUE_LENGTH) {
+      throw invalidParam(
+        `Metadata values can have up to ${METADATA_MAX_VALUE_LENGTH} characters.`,
+        `metadata[${k}]`,
+      );
+    }
     if (v === '') delete out[k];
     else out[k] = v;
+  }
+  if (Object.keys(out).length > METADATA_MAX_KEYS) {
+    throw invalidParam(`Metadata can have up to ${METADATA_MAX_KEYS} keys.`, 'metadata');
   }
   return out;
 }

@@ -68,6 +68,7 @@ function decideRequestPayment(c: RequestPayment, state: PaymentState | null): Pa
   if (typeof c.paymentMethod !== 'string' || c.paymentMethod.length === 0) {
     reject('PAY_VALIDATION', 'paymentMethod is required');
   }
+  assertMetadataFits(c.metadata);
   const data = {
     paymentId: c.paymentId,
     amount: c.amount,
@@ -80,6 +81,29 @@ function decideRequestPayment(c: RequestPayment, state: PaymentState | null): Pa
     requestedAt: c.at,
   };
   return [{ type: 'PaymentRequested', data }];
+}
+
+/** The provider takes 50 metadata keys and paystream adds its own (`paystream_payment_id`) to each create. */
+export const MAX_METADATA_KEYS = 49;
+export const RESERVED_METADATA_PREFIX = 'paystream_';
+
+function assertMetadataFits(metadata: Record<string, string>): void {
+  const keys = Object.keys(metadata ?? {});
+  if (keys.length > MAX_METADATA_KEYS) {
+    reject('PAY_VALIDATION', `metadata has more than ${MAX_METADATA_KEYS} keys (one is paystream's own)`, {
+      field: 'metadata',
+    });
+  }
+  const reserved = keys.find((k) => k.startsWith(RESERVED_METADATA_PREFIX));
+  if (reserved !== undefined) {
+    reject(
+      'PAY_VALIDATION',
+      `metadata.${reserved}: keys starting with ${RESERVED_METADATA_PREFIX} are reserved`,
+      {
+        field: `metadata.${reserved}`,
+      },
+    );
+  }
 }
 
 const isTerminal = (s: PaymentState) =>
