@@ -174,6 +174,7 @@ export const ConfigSchema = z
   .superRefine(requireDependents, { when: () => true });
 
 interface Dependents {
+  role?: string;
   store?: { kind?: string; databaseUrl?: unknown };
   cache?: { kind?: string; redisUrl?: unknown };
   provider?: { kind?: string; webhookSecret?: unknown; stripe?: { apiKey?: unknown } };
@@ -194,6 +195,12 @@ function requireDependents(value: unknown, ctx: z.core.$RefinementCtx<unknown>):
     c.cache?.kind !== 'redis' || !!c.cache.redisUrl,
     ['cache', 'redisUrl'],
     'required when cache is redis',
+  );
+  // An API-only process runs no projector: only Redis carries the worker's invalidations to it.
+  need(
+    c.role !== 'api' || c.cache?.kind === 'redis',
+    ['cache', 'kind'],
+    'must be redis when role is api (an in-process cache would never be invalidated)',
   );
   const stripe = c.provider?.kind === 'stripe';
   need(!stripe || !!c.provider?.stripe?.apiKey, ['provider', 'stripe', 'apiKey'], 'required with stripe');
