@@ -49,10 +49,15 @@ const WRITE_CHECKPOINT = `INSERT INTO projection_checkpoints (name, checkpoint, 
     updated_at = now(), status = excluded.status, error = NULL,
     version = CASE WHEN projection_checkpoints.version = 0 THEN excluded.version ELSE projection_checkpoints.version END`;
 
-export async function inTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+/** `begin`: the statement(s) opening the transaction, sent as one simple query (one round trip). */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (tx: PgTx) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const out = await fn(client);
     await client.query('COMMIT');
     return out;
@@ -95,12 +100,11 @@ export class PostgresProjectionDb implements ProjectionDb<PgTx> {
     target: BatchTarget,
     events: RecordedEvent[],
   ): Promise<BatchResult> {
-    return inTransaction(this.pool, async (tx) => {
-      // A shadow batch lost in a crash is lost with its checkpoint and rebuilt again: no need to
-      // wait for the WAL flush (the swap itself stays synchronous).
-      if (target.ctx.rebuilding) await tx.query('SET LOCAL synchronous_commit = off');
-      return this.applyInTransaction(tx, p, target, events, true);
-    });
+    // A shadow batch lost in a crash is lost with its checkpoint and rebuilt again (a rebuild is
+    // re-run from the log): no need to wait for the WAL flush. Live batches and the swap itself
+    // stay synchronous.
+    const begin = target.ctx.rebuilding ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN';
+    return inTransaction(this.pool, (tx) => this.applyInTransaction(tx, p, target, events, true), begin);
   }
 
   /**

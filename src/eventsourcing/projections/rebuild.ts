@@ -16,7 +16,11 @@ import type { EventStore, RecordedEvent } from '../eventStore.js';
 import { type Projection, type ProjectionDb, shadowTarget } from './projection.js';
 
 export interface RebuildOptions {
-  /** Events per transaction; default 5000. */
+  /**
+   * Events per transaction; default 2000 on SQLite, 5000 on PostgreSQL. SQLite's cost is all in
+   * this process: a smaller batch stays in the page cache and its objects die young (5000 spent
+   * measurably more CPU in GC); PostgreSQL pays a round trip per statement, so fewer, larger batches.
+   */
   batchSize?: number;
   /** `done` events applied out of about `total` (the head when the rebuild started, growing). */
   onProgress?: (done: number, total: number) => void;
@@ -39,7 +43,7 @@ export async function rebuildProjectionInto<Tx>(
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const started = performance.now();
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? (db.kind === 'sqlite' ? 2000 : 5000);
   await db.prepareShadow(p);
   try {
     const progress = { done: 0, total: (await store.head()).globalPosition };

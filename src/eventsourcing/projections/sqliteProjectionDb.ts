@@ -82,7 +82,20 @@ export class SqliteProjectionDb implements ProjectionDb<Db> {
 
   async applyBatch(p: Projection<Db>, target: BatchTarget, events: RecordedEvent[]): Promise<BatchResult> {
     // IMMEDIATE: take the write lock before reading the checkpoint, so another process cannot move it between.
-    return this.db.transaction(() => this.applyInTransaction(p, target, events, true)).immediate();
+    const run = () => this.db.transaction(() => this.applyInTransaction(p, target, events, true)).immediate();
+    if (!target.ctx.rebuilding) return run();
+    // A shadow batch need not wait for its fsync: lost in a power cut, it is lost together with its
+    // shadow checkpoint, and a rebuild always starts over from an empty shadow. In WAL mode NORMAL
+    // never corrupts the file, and the next FULL commit syncs these frames too. better-sqlite3 is
+    // synchronous, so no append on this connection runs while the setting is relaxed.
+    const level = this.db.pragma('synchronous', { simple: true }) as number;
+    if (level <= 1 || this.db.pragma('journal_mode', { simple: true }) !== 'wal') return run();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      this.db.pragma(`synchronous = ${level}`);
+    }
   }
 
   /**
