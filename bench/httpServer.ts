@@ -4,6 +4,7 @@
  * real stack — SqliteEventStore (synchronous FULL, group commit), the payments read model (projector
  * following the log, or inline in the append), SqlitePaymentQueries behind CachedPaymentQueries (memory), API keys on SQLite, auth,
  * rate limit, one pino line per request (to /dev/null), metrics.
+ * No outbox dispatcher, simulator or reconciler: the provider flow is worker work (bench/http.ts).
  * Usage: httpServer.ts hello | paystream [logLevel] [async|inline]
  * Prints one JSON line when listening: { url, key?, paymentId? }; exits on SIGTERM.
  */
@@ -36,8 +37,11 @@ import { SqlitePaymentQueries } from '../src/payments/queries/sqlitePaymentQueri
 
 const kind = process.argv[2] ?? 'hello';
 const logLevel = (process.argv[3] ?? 'info') as LogLevel;
-/** 'async': the projector follows the log in batches (reads wait for its checkpoint); 'inline': in the append. */
-const projection = process.argv[4] === 'async' ? 'async' : 'inline';
+/**
+ * 'async' (default, as the production container runs it): the projector follows the log in
+ * batches and reads wait for its checkpoint; 'inline': applied in the append's transaction.
+ */
+const projection = process.argv[4] === 'inline' ? 'inline' : 'async';
 
 function ready(info: Record<string, unknown>, stop: () => Promise<void>): void {
   process.stdout.write(`${JSON.stringify(info)}\n`);
