@@ -1,5 +1,6 @@
 /** Request and response schemas of the payment routes (snake_case, Stripe-like). */
 import { z } from 'zod';
+import { trustedResponse } from '../serializer.js';
 
 const PAYMENT_STATUS = [
   'pending',
@@ -22,33 +23,35 @@ export const RefundViewSchema = z.object({
   created: z.string(),
 });
 
-export const PaymentViewSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('payment'),
-    status: z.enum(PAYMENT_STATUS),
-    amount: z.number().int(),
-    amount_capturable: z.number().int(),
-    amount_captured: z.number().int(),
-    amount_refunded: z.number().int(),
-    amount_net: z.number().int(),
-    currency: z.string(),
-    capture_method: z.enum(['automatic', 'manual']),
-    payment_method: z.string(),
-    customer: z.string().nullable(),
-    description: z.string().nullable(),
-    metadata: z.record(z.string(), z.string()),
-    failure_code: z.string().nullable(),
-    decline_code: z.string().nullable(),
-    failure_message: z.string().nullable(),
-    cancellation_reason: z.string().nullable(),
-    refunds: z.array(RefundViewSchema),
-    provider_payment_id: z.string().nullable(),
-    created: z.string(),
-    updated: z.string(),
-    version: z.number().int().describe('Stream version; also the ETag'),
-  })
-  .meta({ id: 'Payment' });
+export const PaymentViewSchema = trustedResponse(
+  z
+    .object({
+      id: z.string(),
+      object: z.literal('payment'),
+      status: z.enum(PAYMENT_STATUS),
+      amount: z.number().int(),
+      amount_capturable: z.number().int(),
+      amount_captured: z.number().int(),
+      amount_refunded: z.number().int(),
+      amount_net: z.number().int(),
+      currency: z.string(),
+      capture_method: z.enum(['automatic', 'manual']),
+      payment_method: z.string(),
+      customer: z.string().nullable(),
+      description: z.string().nullable(),
+      metadata: z.record(z.string(), z.string()),
+      failure_code: z.string().nullable(),
+      decline_code: z.string().nullable(),
+      failure_message: z.string().nullable(),
+      cancellation_reason: z.string().nullable(),
+      refunds: z.array(RefundViewSchema),
+      provider_payment_id: z.string().nullable(),
+      created: z.string(),
+      updated: z.string(),
+      version: z.number().int().describe('Stream version; also the ETag'),
+    })
+    .meta({ id: 'Payment' }),
+);
 
 const Metadata = z
   .record(z.string().min(1).max(40), z.string().max(500))
@@ -128,7 +131,10 @@ export const ListPaymentsQuery = z
   })
   .strict();
 
-export const PaymentListSchema = z.object({ data: z.array(PaymentViewSchema), has_more: z.boolean() });
+/** Views of our read model (PaymentView, PaymentList): see serializer.ts for what trusted means. */
+export const PaymentListSchema = trustedResponse(
+  z.object({ data: z.array(PaymentViewSchema), has_more: z.boolean() }),
+);
 
 export const AuditEntrySchema = z.object({
   id: z.string(),
