@@ -143,7 +143,8 @@ async function rebuildRates(
   const catchUpRate = events / ((performance.now() - t0) / 1000);
   console.log(`  projector catch-up from empty: ${Math.round(catchUpRate)} events/s`);
   const cpu0 = process.cpuUsage();
-  const [rebuilt] = await runtime.rebuild('payments', { batchSize: 5000 });
+  // The default batch size (what `paystream projections rebuild` uses).
+  const [rebuilt] = await runtime.rebuild('payments');
   const cpu = process.cpuUsage(cpu0);
   // SQLite runs in this process: events per CPU-second is the rate on an otherwise idle core.
   const rebuildCpuRate = rebuilt!.events / ((cpu.user + cpu.system) / 1e6);

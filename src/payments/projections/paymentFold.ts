@@ -134,10 +134,15 @@ const zero = (): Figures => ({ count: 0, succeeded: 0, failed: 0, amountCaptured
 
 /** Start of the bucket holding `iso`, as an ISO string. */
 export function bucketStart(iso: string, bucket: TimeBucket): string {
+  return truncateIso(isoTime(iso), bucket);
+}
+
+/** bucketStart of a time already in the canonical layout. */
+function truncateIso(iso: string, bucket: TimeBucket): string {
   // ISO strings share one layout: truncate and pad rather than do date arithmetic.
   const cut = bucket === 'minute' ? 16 : bucket === 'hour' ? 13 : 10;
   const rest = bucket === 'minute' ? ':00.000Z' : bucket === 'hour' ? ':00:00.000Z' : 'T00:00:00.000Z';
-  return isoTime(iso).slice(0, cut) + rest;
+  return iso.slice(0, cut) + rest;
 }
 
 class DeltaCollector {
@@ -156,8 +161,10 @@ class DeltaCollector {
     d.lastPaymentAt = maxIso(d.lastPaymentAt, now.created);
     if (now.status === 'failed' && old?.status !== 'failed')
       d.lastFailureAt = maxIso(d.lastFailureAt, now.updated);
+    // Normalised once for the three buckets (this runs once per touched payment).
+    const created = isoTime(now.created);
     for (const bucket of BUCKETS) {
-      const start = bucketStart(now.created, bucket);
+      const start = truncateIso(created, bucket);
       const key = `${bucket}|${start}|${now.currency}`;
       let s = this.ser.get(key);
       if (!s) {
