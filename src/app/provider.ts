@@ -50,6 +50,7 @@ async function embeddedSimulator(config: Config, metrics: Metrics): Promise<Prov
       seed: s.seed ?? randomBytes(4).readUInt32LE(0),
       errorRate: s.errorRate,
       timeoutRate: s.timeoutRate,
+      declineRate: s.declineRate,
       latencyMs: s.latencyMs,
       webhook: { dropRate: s.webhookDropRate, duplicateRate: s.webhookDuplicateRate },
     },

@@ -16,6 +16,13 @@ export interface TestCard {
   refundFails?: boolean;
 }
 
+/** What the simulator's injected declines (declineRate) answer: Stripe's generic decline. */
+export const INJECTED_DECLINE: CardDecline = {
+  code: 'card_declined',
+  declineCode: 'generic_decline',
+  message: 'Your card was declined.',
+};
+
 const visa = (last4: string, decline: CardDecline | null = null): TestCard => ({
   brand: 'visa',
   last4,

@@ -13,6 +13,8 @@ export interface SimContext {
   emit(type: string, object: unknown, previous?: Record<string, unknown>): WireEvent;
   /** Runs later, outside any request (asynchronous transitions such as a refund failing). */
   defer(fn: (ctx: SimContext) => void): void;
+  /** Whether the injected declineRate declines this confirmation. */
+  injectedDecline(): boolean;
 }
 
 /** Runs deferred work after the configured delay; the simulator cancels it on close. */
@@ -30,12 +32,14 @@ export function makeContext(
   request: RequestInfo,
   onEvent: (event: WireEvent) => number,
   defer: Deferrer = () => {},
+  injectedDecline: () => boolean = () => false,
 ): SimContext {
   const now = () => Math.floor(nowMs() / 1000);
   return {
     state,
     now,
     defer,
+    injectedDecline,
     emit(type, object, previous) {
       const event: WireEvent = {
         id: newId('evt'),

@@ -23,6 +23,8 @@ export interface FaultConfig {
   latencyJitterMs: number;
   /** Share of API calls processed whose response never comes. */
   timeoutRate: number;
+  /** Share of confirmations declined (generic_decline) although the test card would succeed. */
+  declineRate: number;
   /** hang: hold the socket until the client gives up; destroy: reset it after timeoutAfterMs. */
   timeoutMode: 'hang' | 'destroy';
   timeoutAfterMs: number;
@@ -50,6 +52,7 @@ export const NO_FAULTS: FaultConfig = {
   latencyMs: 0,
   latencyJitterMs: 0,
   timeoutRate: 0,
+  declineRate: 0,
   timeoutMode: 'hang',
   timeoutAfterMs: 1000,
   webhook: { dropRate: 0, duplicateRate: 0, reorderRate: 0, delayRate: 0, delayMs: 0 },
@@ -64,6 +67,7 @@ export class FaultInjector {
   private cfg: FaultConfig = NO_FAULTS;
   private apiRandom: Random = mulberry32(NO_FAULTS.seed);
   private webhookRandom: Random = mulberry32(NO_FAULTS.seed);
+  private declineRandom: Random = mulberry32(NO_FAULTS.seed);
 
   constructor(options: FaultOptions = {}) {
     this.configure(options, true);
@@ -77,7 +81,7 @@ export class FaultInjector {
   configure(options: FaultOptions, reset = false): FaultConfig {
     const webhook = { ...(reset ? NO_FAULTS.webhook : this.cfg.webhook), ...options.webhook };
     const next: FaultConfig = { ...(reset ? NO_FAULTS : this.cfg), ...options, webhook };
-    for (const k of ['errorRate', 'timeoutRate'] as const) clampRate(k, next[k]);
+    for (const k of ['errorRate', 'timeoutRate', 'declineRate'] as const) clampRate(k, next[k]);
     for (const k of ['dropRate', 'duplicateRate', 'reorderRate', 'delayRate'] as const)
       clampRate(k, webhook[k]);
     if (next.errorStatuses.length === 0) throw new RangeError('errorStatuses must not be empty');
@@ -86,6 +90,8 @@ export class FaultInjector {
       this.apiRandom = mulberry32(next.seed);
       // A different stream from the same seed: golden-ratio offset, a common splitting constant.
       this.webhookRandom = mulberry32((next.seed ^ 0x9e3779b9) >>> 0);
+      // Declines draw from a third stream, once per confirmation, so they never shift the API faults.
+      this.declineRandom = mulberry32((next.seed ^ 0x85ebca6b) >>> 0);
     }
     return this.config;
   }
@@ -106,6 +112,11 @@ export class FaultInjector {
     }
     if (rTimeout < c.timeoutRate) return { kind: 'timeout', latencyMs };
     return { kind: 'none', latencyMs };
+  }
+
+  /** Whether this confirmation is declined by declineRate; draws one number per confirmation. */
+  nextDecline(): boolean {
+    return this.declineRandom() < this.cfg.declineRate;
   }
 
   nextWebhookFault(): WebhookFault {

@@ -71,6 +71,7 @@ function run(
     { id: requestId, idempotencyKey: key },
     deps.onEvent,
     deps.defer,
+    () => deps.faults.nextDecline(),
   );
   try {
     const body = op(ctx, params(req), req.params as Record<string, string>);

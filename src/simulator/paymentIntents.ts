@@ -1,5 +1,5 @@
 /** PaymentIntents with Stripe's statuses and transitions (cards only, no 3-D Secure). */
-import { findTestCard } from './cards.js';
+import { type CardDecline, findTestCard, INJECTED_DECLINE } from './cards.js';
 import { createCharge } from './charges.js';
 import type { SimContext } from './context.js';
 import { invalidParam, noSuch, SimError, unexpectedState } from './errors.js';
@@ -129,9 +129,11 @@ function runConfirm(ctx: SimContext, rec: IntentRecord): WirePaymentIntent {
   const pm = pi.payment_method ?? '';
   const card = findTestCard(pm);
   if (!card) throw noSuch('PaymentMethod', pm, 'payment_method');
-  const charge = createCharge(ctx, pi, pm, card.decline);
+  // A card that declines always does; one that would succeed may be declined by declineRate.
+  const declined = card.decline ?? (ctx.injectedDecline() ? INJECTED_DECLINE : null);
+  const charge = createCharge(ctx, pi, pm, declined);
   pi.latest_charge = charge.id;
-  if (card.decline) return decline(ctx, rec, charge.id);
+  if (declined) return decline(ctx, rec, charge.id, declined);
   pi.last_payment_error = null;
   if (pi.capture_method === 'manual') {
     pi.status = 'requires_capture';
@@ -148,11 +150,8 @@ function runConfirm(ctx: SimContext, rec: IntentRecord): WirePaymentIntent {
   return pi;
 }
 
-function decline(ctx: SimContext, rec: IntentRecord, chargeId: string): never {
+function decline(ctx: SimContext, rec: IntentRecord, chargeId: string, d: CardDecline): never {
   const pi = rec.pi;
-  const card = findTestCard(pi.payment_method ?? '');
-  const d = card?.decline;
-  if (!d) throw new Error('decline() called for a card that does not decline');
   const pmId = pi.payment_method ?? '';
   pi.last_payment_error = {
     type: 'card_error',
