@@ -1,5 +1,6 @@
 /** The inputs of a reconciliation run: the provider's payments, the outbox by stream, and small helpers. */
 import type { OutboxMessage, OutboxStore } from '../../eventsourcing/outbox/outboxStore.js';
+import { PaystreamError } from '../../shared/errors.js';
 import type { PaymentState } from '../domain/payment.js';
 import type { ProviderPolicy } from './policy.js';
 import type { PaymentProvider, ProviderPayment } from './port.js';
@@ -27,7 +28,9 @@ export async function providerIndex(
     };
     const page = await policy.execute(() => provider.listPayments(req));
     // Without the full list, "the provider has nothing" could not be told apart from "not listed".
-    if (page.outcome !== 'ok') throw new Error(`cannot list provider payments: ${page.outcome}`);
+    if (page.outcome !== 'ok') {
+      throw new PaystreamError('PAY_PROVIDER_UNAVAILABLE', `cannot list provider payments: ${page.outcome}`);
+    }
     for (const p of page.value.data) out.set(p.metadata[PAYMENT_ID_KEY] ?? `provider:${p.id}`, p);
     if (!page.value.hasMore || page.value.data.length === 0) return out;
     startingAfter = page.value.data[page.value.data.length - 1]!.id;
