@@ -7,7 +7,6 @@
  * plugins registered later (webhooks, admin), goes through them.
  */
 import { readFileSync } from 'node:fs';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config/schema.js';
@@ -17,9 +16,10 @@ import type { AppDeps, RoutePluginOptions } from './deps.js';
 import { markPublicRoutes, registerAuth } from './plugins/auth.js';
 import { registerJsonBody } from './plugins/body.js';
 import { registerDocs } from './plugins/docs.js';
+import { registerRateLimit } from './plugins/rateLimit.js';
 import { registerRequestLog } from './plugins/requestLog.js';
 import { registerRouting } from './plugins/routing.js';
-import { errorHandler, HttpProblem, mapError, sendProblem } from './problem.js';
+import { errorHandler, mapError, sendProblem } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { opsRoutes } from './routes/ops.js';
@@ -78,20 +78,6 @@ function registerLifecycle(app: FastifyInstance, close: AppDeps['close']): void 
   });
 }
 
-async function registerRateLimit(app: FastifyInstance, config: Config): Promise<void> {
-  if (config.limits.rateLimitMax <= 0) return;
-  await app.register(rateLimit, {
-    global: true,
-    max: config.limits.rateLimitMax,
-    timeWindow: config.limits.rateLimitWindowMs,
-    // Per API key: auth (an earlier onRequest hook) has set req.principal; open routes are not limited.
-    keyGenerator: (req) => req.principal?.keyId ?? req.ip,
-    allowList: (req) => req.principal === undefined,
-    errorResponseBuilder: (_req, ctx) =>
-      new HttpProblem('PAY_RATE_LIMITED', `more than ${ctx.max} requests in ${ctx.after} for this API key`),
-  });
-}
-
 /**
  * Builds the application. `deps` are the services (see AppDeps); `config` the loaded Config.
  * Await it, then `app.inject(...)` in tests or `startServer(app, config)` to serve.
@@ -117,7 +103,10 @@ export async function buildApp(deps: AppDeps, config: Config): Promise<FastifyIn
   markPublicRoutes(app, (url) => url === '/docs' || url.startsWith('/docs/'));
   registerAuth(app, { keys: deps.keys, metricsAuth: config.auth.metricsAuth });
   registerJsonBody(app);
-  await registerRateLimit(app, config);
+  // Per API key; the limit of 0 turns it off.
+  if (config.limits.rateLimitMax > 0) {
+    registerRateLimit(app, { max: config.limits.rateLimitMax, windowMs: config.limits.rateLimitWindowMs });
+  }
   await registerDocs(app, packageVersion());
   await registerRoutes(app, { deps, config });
   return app;
