@@ -21,16 +21,32 @@ export async function appendDecided<C, E extends DomainEvent, S>(
   for (const { event } of events) state = opts.decider.evolve(state, event);
   const version = loaded.version + events.length;
   const response = opts.response ? opts.response({ events, state, version }) : null;
-  const base = { streamId: opts.streamId, replayed: false, events, state, response };
+  // Outcomes are built field by field: V8 (Node 20) takes a slow path for properties after an
+  // object spread, and this runs once per command.
+  const outcome = (checkpoint: string, globalPosition: number): CommandOutcome<E, S> => ({
+    streamId: opts.streamId,
+    replayed: false,
+    events,
+    state,
+    response,
+    version,
+    checkpoint,
+    globalPosition,
+  });
   // Nothing to do: nothing to append, unless an idempotency key must still be recorded (an empty
   // append at the expected version), so a reuse of the key for another request is refused.
-  if (events.length === 0 && !opts.idempotency) {
-    return { ...base, version, checkpoint: loaded.checkpoint, globalPosition: loaded.globalPosition };
-  }
+  if (events.length === 0 && !opts.idempotency) return outcome(loaded.checkpoint, loaded.globalPosition);
   const appendOptions: AppendOptions = {
     expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
   };
-  if (opts.idempotency) appendOptions.idempotency = { ...opts.idempotency, response: { version, response } };
+  const idem = opts.idempotency;
+  if (idem) {
+    appendOptions.idempotency = {
+      key: idem.key,
+      requestHash: idem.requestHash,
+      response: { version, response },
+    };
+  }
   const outbox = opts.outbox?.(events, state);
   if (outbox && outbox.length > 0) appendOptions.outbox = outbox;
   const newEvents = events.map(({ id, event }) => ({
@@ -43,9 +59,9 @@ export async function appendDecided<C, E extends DomainEvent, S>(
   const result = await opts.store.append(opts.streamId, newEvents, appendOptions);
   const { checkpoint, globalPosition } = result;
   opts.cache?.set(opts.streamId, { state, version, checkpoint, globalPosition });
-  const outcome = { ...base, version, checkpoint, globalPosition };
-  await maybeSnapshot(opts, loaded.version, outcome);
-  return outcome;
+  const done = outcome(checkpoint, globalPosition);
+  await maybeSnapshot(opts, loaded.version, done);
+  return done;
 }
 
 /** Snapshots are an optimisation: a failure to save one never fails the command. */

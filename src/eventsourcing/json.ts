@@ -70,12 +70,48 @@ function checkObject(v: object, path: (string | number)[], seen: object[], field
   seen.pop();
 }
 
+/** Past this depth the fast check gives up (a cycle ends here too) and the full walk decides. */
+const FAST_DEPTH = 64;
+
+/**
+ * The common case, cheaply: true when checkJson would accept `v`. No path or cycle bookkeeping,
+ * so it allocates nothing; anything unusual (toJSON, a class instance, depth, a bad value)
+ * answers false and the full walk then accepts it or throws the precise error.
+ */
+function plainJson(v: unknown, inArray: boolean, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'undefined':
+      return !inArray && depth > 0;
+    case 'object': {
+      if (v === null) return true;
+      if (depth >= FAST_DEPTH || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!plainJson(v[i], true, depth + 1)) return false;
+        return true;
+      }
+      if (!isPlainObject(v)) return false;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      for (let i = 0; i < keys.length; i++) if (!plainJson(o[keys[i]!], false, depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /**
  * JSON.stringify, but refusing what JSON would silently change or drop: functions, symbols,
  * BigInt, NaN/Infinity, undefined in arrays, class instances without toJSON (a Map would become {}),
  * and cycles. Undefined object properties are dropped, as JSON does.
  */
 export function toJson(value: unknown, field: string): string {
+  if (plainJson(value, false, 0)) return JSON.stringify(value);
   try {
     checkJson(value, false, [], [], field);
   } catch (e) {

@@ -21,7 +21,14 @@ import { validateCreatePayment, validateOptionalAmount, validateReason } from '.
 export type { PaymentCommandDeps } from './runPaymentCommand.js';
 
 function result(o: PaymentCommandOutcome): CommandResult {
-  const { eventTypes: _written, ...r } = o;
+  const r: CommandResult = {
+    paymentId: o.paymentId,
+    version: o.version,
+    checkpoint: o.checkpoint,
+    globalPosition: o.globalPosition,
+    replayed: o.replayed,
+  };
+  if (o.refundId !== undefined) r.refundId = o.refundId;
   return r;
 }
 
@@ -35,7 +42,19 @@ export class EventSourcedPaymentCommandService implements PaymentCommandService 
   async createPayment(input: CreatePaymentInput, ctx: CommandContext): Promise<CommandResult> {
     const valid = validateCreatePayment(input);
     const paymentId = newPaymentId();
-    const command = { type: 'RequestPayment' as const, paymentId, ...valid, at: commandTime(this.deps) };
+    // Spelled out rather than spread: properties after a spread are slow in V8 (Node 20).
+    const command = {
+      type: 'RequestPayment' as const,
+      paymentId,
+      amount: valid.amount,
+      currency: valid.currency,
+      paymentMethod: valid.paymentMethod,
+      captureMethod: valid.captureMethod,
+      customer: valid.customer,
+      description: valid.description,
+      metadata: valid.metadata,
+      at: commandTime(this.deps),
+    };
     const run = { paymentId, command, ctx, operation: 'create_payment', input: valid, hashPaymentId: null };
     return result(await runPaymentCommand(this.deps, run));
   }

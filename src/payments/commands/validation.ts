@@ -30,16 +30,20 @@ function validMetadata(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ValidationError('metadata must be an object of strings', { field: 'metadata' });
   }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > 50) throw new ValidationError('metadata has more than 50 keys', { field: 'metadata' });
-  for (const [k, v] of entries) {
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  if (keys.length > 50) throw new ValidationError('metadata has more than 50 keys', { field: 'metadata' });
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const v = source[k];
     if (k.length === 0 || k.length > 40 || typeof v !== 'string' || v.length > 500) {
       throw new ValidationError(`metadata.${k}: keys of 1-40 characters, string values of at most 500`, {
         field: `metadata.${k}`,
       });
     }
+    out[k] = v;
   }
-  return Object.fromEntries(entries) as Record<string, string>;
+  return out;
 }
 
 export function validateCreatePayment(input: CreatePaymentInput): ValidCreatePayment {
@@ -51,8 +55,11 @@ export function validateCreatePayment(input: CreatePaymentInput): ValidCreatePay
   if (captureMethod !== 'automatic' && captureMethod !== 'manual') {
     throw new ValidationError('captureMethod must be automatic or manual', { field: 'captureMethod' });
   }
+  // Fields spelled out: V8 (Node 20) takes a slow path for properties after an object spread,
+  // several µs per command here.
   return {
-    ...m,
+    amount: m.amount,
+    currency: m.currency,
     paymentMethod,
     captureMethod,
     customer: optionalText(input.customer, 'customer', 255),
