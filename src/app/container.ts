@@ -54,14 +54,32 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
   const logger = options.logger ?? createLogger({ level: config.logLevel, base: { role: config.role } });
   const persistence = await openPersistence(config, metrics, options.extraMigrations);
+  let cache: Cache | undefined;
+  try {
+    cache = createCache(config.cache.kind, {
+      url: config.cache.redisUrl,
+      prefix: config.cache.prefix,
+      ttlSeconds: config.cache.ttlSeconds,
+      maxEntries: config.cache.maxEntries,
+      metrics,
+    });
+    return await assemble(config, metrics, logger, persistence, cache);
+  } catch (e) {
+    // Nothing may stay open behind a failed start (pools, the SQLite file, Redis connections).
+    await cache?.close().catch(() => {});
+    await persistence.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function assemble(
+  config: Config,
+  metrics: Metrics,
+  logger: Logger,
+  persistence: Persistence,
+  cache: Cache,
+): Promise<Container> {
   const { store } = persistence;
-  const cache = createCache(config.cache.kind, {
-    url: config.cache.redisUrl,
-    prefix: config.cache.prefix,
-    ttlSeconds: config.cache.ttlSeconds,
-    maxEntries: config.cache.maxEntries,
-    metrics,
-  });
   const cached = new CachedPaymentQueries(persistence.queries, cache, {
     ttlSeconds: config.cache.ttlSeconds,
   });
