@@ -21,21 +21,21 @@ export async function appendDecided<C, E extends DomainEvent, S>(
   for (const { event } of events) state = opts.decider.evolve(state, event);
   const version = loaded.version + events.length;
   const response = opts.response ? opts.response({ events, state, version }) : null;
-  // Outcomes are built field by field: V8 (Node 20) takes a slow path for properties after an
-  // object spread, and this runs once per command.
-  const outcome = (checkpoint: string, globalPosition: number): CommandOutcome<E, S> => ({
+  // Built field by field (V8 on Node 20 takes a slow path for properties added after an object
+  // spread); the position is the stream's last one until the append gives the new one.
+  const outcome: CommandOutcome<E, S> = {
     streamId: opts.streamId,
     replayed: false,
     events,
     state,
     response,
     version,
-    checkpoint,
-    globalPosition,
-  });
+    checkpoint: loaded.checkpoint,
+    globalPosition: loaded.globalPosition,
+  };
   // Nothing to do: nothing to append, unless an idempotency key must still be recorded (an empty
   // append at the expected version), so a reuse of the key for another request is refused.
-  if (events.length === 0 && !opts.idempotency) return outcome(loaded.checkpoint, loaded.globalPosition);
+  if (events.length === 0 && !opts.idempotency) return outcome;
   const appendOptions: AppendOptions = {
     expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
   };
@@ -59,9 +59,10 @@ export async function appendDecided<C, E extends DomainEvent, S>(
   const result = await opts.store.append(opts.streamId, newEvents, appendOptions);
   const { checkpoint, globalPosition } = result;
   opts.cache?.set(opts.streamId, { state, version, checkpoint, globalPosition });
-  const done = outcome(checkpoint, globalPosition);
-  await maybeSnapshot(opts, loaded.version, done);
-  return done;
+  outcome.checkpoint = checkpoint;
+  outcome.globalPosition = globalPosition;
+  await maybeSnapshot(opts, loaded.version, outcome);
+  return outcome;
 }
 
 /** Snapshots are an optimisation: a failure to save one never fails the command. */

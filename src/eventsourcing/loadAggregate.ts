@@ -60,6 +60,23 @@ interface Fold<S> extends CachedAggregate<S> {
   folded: number;
 }
 
+/**
+ * A fold's starting point, field by field: V8 (Node 20) takes a slow path for properties added
+ * after an object spread, and every command that loads builds one.
+ */
+function startAt<S>(
+  from: { state: S; checkpoint: string; globalPosition: number },
+  version: number,
+): Fold<S> {
+  return {
+    state: from.state,
+    version,
+    checkpoint: from.checkpoint,
+    globalPosition: from.globalPosition,
+    folded: 0,
+  };
+}
+
 function fold<E extends DomainEvent, S>(
   opts: LoadOptions<E, S>,
   acc: Fold<S>,
@@ -95,7 +112,7 @@ async function fromStore<E extends DomainEvent, S>(opts: LoadOptions<E, S>): Pro
   const read = (from: number) => opts.store.readStream(opts.streamId, { from });
   if (!opts.snapshots || probe <= 0) {
     const snap = await loadEnvelope(opts);
-    const start = snap ? { ...snap.envelope, version: snap.version, folded: 0 } : empty;
+    const start = snap ? startAt(snap.envelope, snap.version) : empty;
     return fold(opts, start, await read(start.version + 1));
   }
   // The newest `probe` events: the whole stream when it is short.
@@ -104,7 +121,7 @@ async function fromStore<E extends DomainEvent, S>(opts: LoadOptions<E, S>): Pro
   ).reverse();
   if (last.length < probe) return fold(opts, empty, last);
   const snap = await loadEnvelope(opts);
-  const start = snap ? { ...snap.envelope, version: snap.version, folded: 0 } : empty;
+  const start = snap ? startAt(snap.envelope, snap.version) : empty;
   // A snapshot taken within the newest `probe` events (the usual case): no third read.
   if (start.version >= (last[0]?.streamVersion ?? 1) - 1) {
     return fold(
@@ -123,7 +140,7 @@ export async function loadAggregate<E extends DomainEvent, S>(
   const acc = cached
     ? fold(
         opts,
-        { ...cached, folded: 0 },
+        startAt(cached, cached.version),
         await opts.store.readStream(opts.streamId, { from: cached.version + 1 }),
       )
     : await fromStore(opts);
