@@ -193,6 +193,9 @@ export class Reconciler {
       this.d.policy.execute(() => this.d.provider.retrievePayment(ppid)),
       this.d.policy.execute(() => this.d.provider.listRefunds(ppid)),
     ]);
+    // A provider object we were told about is gone (another account, a provider that lost its
+    // state): no rule settles that, and re-creating it could charge elsewhere. A person looks.
+    if (payment.outcome === 'permanent' && payment.status === 404) return this.providerLost(l, ppid);
     if (payment.outcome !== 'ok' || refunds.outcome !== 'ok') {
       return { ...base, result: 'error', detail: [`provider: ${payment.outcome}/${refunds.outcome}`] };
     }
@@ -252,6 +255,19 @@ export class Reconciler {
     const retried = await this.retryDead(rows);
     if (retried.length > 0) return { ...base, result: 'local_only', detail: retried };
     return { ...base, result: 'local_only', detail: [await this.reenqueueCreate(l, runId)] };
+  }
+
+  /** We know its provider id, and the provider answers that it has no such payment. */
+  private providerLost(l: LocalPayment, ppid: string): Item {
+    const base = { paymentId: l.paymentId, providerPaymentId: ppid, eventsWritten: [] };
+    const { status } = l.state;
+    if (status === 'failed' || status === 'canceled') {
+      return { ...base, result: 'matched', needsAttention: false, detail: [] };
+    }
+    const detail = [
+      `we hold it as ${status} (provider payment ${ppid}) but the provider has no such payment`,
+    ];
+    return { ...base, result: 'conflicting', needsAttention: true, detail };
   }
 
   private async retryDead(rows: OutboxMessage[]): Promise<string[]> {
