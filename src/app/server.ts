@@ -50,10 +50,19 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     const app = await buildApp(appDeps(container), config);
     await container.start();
     const server = await startServer(app, config, { handleSignals: options.handleSignals ?? false });
-    container.provider.connectWebhooks(`http://127.0.0.1:${server.port}/webhooks/stripe`);
+    container.provider.connectWebhooks(
+      `http://${reachableHost(config.server.host)}:${server.port}/webhooks/stripe`,
+    );
     return { container, server, url: server.url, shutdown: (reason) => server.shutdown(reason) };
   } catch (e) {
     await container.close();
     throw e;
   }
+}
+
+/** Where this process reaches its own listener: the listen address, or loopback for a wildcard. */
+export function reachableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
