@@ -111,7 +111,11 @@ function needsScrub(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return MAYBE_SECRET.test(value);
   if (value === null || typeof value !== 'object') return false;
   if (depth > 8 || value instanceof Error) return true;
-  for (const [k, v] of Object.entries(value)) {
+  // for-in over own keys: Object.entries would allocate a pair per field on every line.
+  const record = value as Record<string, unknown>;
+  for (const k in record) {
+    if (!Object.hasOwn(record, k)) continue;
+    const v = record[k];
     if ((v !== undefined && v !== null && isSensitive(k)) || needsScrub(v, depth + 1)) return true;
   }
   return false;
@@ -149,8 +153,18 @@ export function loggerOptions(options: CreateLoggerOptions = {}): LoggerOptions 
     },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as typeof args;
-        method.apply(this, scrubbed);
+        // Copy the arguments only when a string in them changes (rare): most lines pass as they are.
+        let out: typeof args | undefined;
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i];
+          if (typeof a !== 'string') continue;
+          const clean = scrubSecrets(a);
+          if (clean !== a) {
+            out ??= [...args] as typeof args;
+            out[i] = clean;
+          }
+        }
+        method.apply(this, out ?? args);
       },
     },
   };
