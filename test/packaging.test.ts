@@ -141,6 +141,16 @@ describe('compose.yaml', () => {
     assert.equal(asMap(service('worker').deploy ?? {}, 'worker.deploy').replicas ?? '1', '1');
   });
 
+  it('runs one standalone simulator that the split roles reach (they cannot embed it)', () => {
+    const cmd = service('simulator').command as string[];
+    assert.deepEqual(cmd.slice(0, 3), ['node', 'dist/cli/bin.js', 'simulator']);
+    assert.equal(cmd[cmd.indexOf('--webhook-url') + 1], 'http://api:3000/webhooks/stripe');
+    const example = read('deploy/compose.env.example');
+    assert.match(example, /^PAYSTREAM_SIMULATOR_EMBEDDED=false$/m);
+    assert.match(example, /^PAYSTREAM_STRIPE_HOST=simulator$/m);
+    assert.match(example, /^PAYSTREAM_WEBHOOK_SECRET=/m);
+  });
+
   it('gives every long-running service a healthcheck and waits on it', () => {
     for (const [name, def] of Object.entries(services)) {
       const health = asMap(asMap(def, name).healthcheck, `${name}.healthcheck`);
@@ -149,7 +159,7 @@ describe('compose.yaml', () => {
     }
     for (const name of ['api', 'worker']) {
       const deps = asMap(service(name).depends_on, `${name}.depends_on`);
-      for (const dep of ['postgres', 'redis', 'nats']) {
+      for (const dep of ['postgres', 'redis', 'nats', 'simulator']) {
         assert.equal(asMap(deps[dep], `${name} → ${dep}`).condition, 'service_healthy');
       }
       assert.equal(asMap(deps.migrate, `${name} → migrate`).condition, 'service_completed_successfully');

@@ -73,18 +73,28 @@ export function registerServiceCommands(program: Command): void {
     .option('-H, --host <host>', 'listen address', '127.0.0.1')
     .option('--seed <seed>', 'seed of the fault injection', intOption)
     .option('--sqlite <file>', 'keep the simulator state in this SQLite file')
-    .action(async (opts: { port: number; host: string; seed?: number; sqlite?: string }) => {
-      const sim = await startSimulator({
-        port: opts.port,
-        host: opts.host,
-        ...(opts.sqlite ? { sqlitePath: opts.sqlite } : {}),
-        ...(opts.seed !== undefined ? { faults: { seed: opts.seed } } : {}),
-      });
-      print(`stripe simulator listening on ${sim.url}`);
-      const stop = () => void sim.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    .option('--webhook-url <url>', 'send signed webhooks there (secret: PAYSTREAM_WEBHOOK_SECRET)')
+    .action(
+      async (opts: { port: number; host: string; seed?: number; sqlite?: string; webhookUrl?: string }) => {
+        const secret = opts.webhookUrl ? cliConfig().provider.webhookSecret : undefined;
+        if (opts.webhookUrl && !secret) {
+          throw new ValidationError(
+            '--webhook-url needs PAYSTREAM_WEBHOOK_SECRET (the whsec_… both sides share)',
+          );
+        }
+        const sim = await startSimulator({
+          port: opts.port,
+          host: opts.host,
+          ...(opts.sqlite ? { sqlitePath: opts.sqlite } : {}),
+          ...(opts.seed !== undefined ? { faults: { seed: opts.seed } } : {}),
+          ...(opts.webhookUrl && secret ? { webhookEndpoints: [{ url: opts.webhookUrl, secret }] } : {}),
+        });
+        print(`stripe simulator listening on ${sim.url}`);
+        const stop = () => void sim.close().then(() => process.exit(0));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
 
   const events = program.command('events').description('read the event log');
   events

@@ -178,6 +178,7 @@ interface Dependents {
   store?: { kind?: string; databaseUrl?: unknown };
   cache?: { kind?: string; redisUrl?: unknown };
   provider?: { kind?: string; webhookSecret?: unknown; stripe?: { apiKey?: unknown } };
+  simulator?: { embedded?: boolean };
 }
 
 /** Settings required by another setting's value; runs even when other settings failed, to list them all. */
@@ -201,6 +202,14 @@ function requireDependents(value: unknown, ctx: z.core.$RefinementCtx<unknown>):
     c.role !== 'api' || c.cache?.kind === 'redis',
     ['cache', 'kind'],
     'must be redis when role is api (an in-process cache would never be invalidated)',
+  );
+  // The embedded simulator's state lives in one process: an API replica and a worker would each
+  // talk to an empty simulator of their own. Split roles need a standalone `paystream simulator`.
+  const embedded = (c.provider?.kind ?? 'simulator') === 'simulator' && c.simulator?.embedded !== false;
+  need(
+    !embedded || (c.role ?? 'all') === 'all',
+    ['simulator', 'embedded'],
+    'must be false when role is api or worker (run `paystream simulator` and point PAYSTREAM_STRIPE_HOST/PORT/PROTOCOL at it)',
   );
   const stripe = c.provider?.kind === 'stripe';
   need(!stripe || !!c.provider?.stripe?.apiKey, ['provider', 'stripe', 'apiKey'], 'required with stripe');
