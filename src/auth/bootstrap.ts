@@ -14,7 +14,10 @@ export interface BootstrapResult {
 }
 
 export interface BootstrapOptions {
-  /** Default: process.stdout.write. */
+  /**
+   * Where the key is shown. Default: stdout when it is a terminal; otherwise only the file's path
+   * is printed, so the key never lands in collected logs.
+   */
   print?: (text: string) => void;
 }
 
@@ -31,7 +34,17 @@ export async function ensureBootstrapKey(
   writeFileSync(file, `${created.key}\n`, { mode: 0o600 });
   // mode only applies when the file is created: tighten a file left by an older install too.
   chmodSync(file, 0o600);
-  const print = options.print ?? ((text: string) => process.stdout.write(text));
-  print(`paystream: created the bootstrap admin API key (shown once, also in ${file}):\n  ${created.key}\n`);
+  if (options.print) {
+    options.print(
+      `paystream: created the bootstrap admin API key (shown once, also in ${file}):\n  ${created.key}\n`,
+    );
+  } else if (process.stdout.isTTY) {
+    process.stdout.write(
+      `paystream: created the bootstrap admin API key (shown once, also in ${file}):\n  ${created.key}\n`,
+    );
+  } else {
+    // Not a terminal (a container, a log collector): the key would end up in stored logs.
+    process.stdout.write(`paystream: created the bootstrap admin API key; it is in ${file} (mode 0600)\n`);
+  }
   return { id: created.id, file };
 }
