@@ -9,7 +9,9 @@ import type {
   PaymentCommand,
   RecordAuthorization,
   RecordCancellation,
+  RecordCancelRejection,
   RecordCapture,
+  RecordCaptureRejection,
   RecordFailure,
   RecordRefundFailed,
   RecordRefundSucceeded,
@@ -54,6 +56,12 @@ export class PaymentRecorder {
   }
   recordCancellation(paymentId: string, v: Values<RecordCancellation>, ctx: CommandContext) {
     return this.record<RecordCancellation>('RecordCancellation', paymentId, v, ctx);
+  }
+  recordCaptureRejection(paymentId: string, v: Values<RecordCaptureRejection>, ctx: CommandContext) {
+    return this.record<RecordCaptureRejection>('RecordCaptureRejection', paymentId, v, ctx);
+  }
+  recordCancelRejection(paymentId: string, v: Values<RecordCancelRejection>, ctx: CommandContext) {
+    return this.record<RecordCancelRejection>('RecordCancelRejection', paymentId, v, ctx);
   }
   recordRefundSucceeded(paymentId: string, v: Values<RecordRefundSucceeded>, ctx: CommandContext) {
     return this.record<RecordRefundSucceeded>('RecordRefundSucceeded', paymentId, v, ctx);

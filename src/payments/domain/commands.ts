@@ -74,6 +74,24 @@ export interface RecordCancellation {
   at: string;
 }
 
+/** The provider refused the pending capture (a permanent refusal, payment unchanged). */
+export interface RecordCaptureRejection {
+  type: 'RecordCaptureRejection';
+  /** The refused capture's amount: a rejection of another capture than the pending one is ignored. */
+  amount: number;
+  code: string;
+  message: string;
+  at: string;
+}
+
+/** The provider refused the pending cancel (a permanent refusal). */
+export interface RecordCancelRejection {
+  type: 'RecordCancelRejection';
+  code: string;
+  message: string;
+  at: string;
+}
+
 export interface RequestRefund {
   type: 'RequestRefund';
   /** When given, must be the payment's currency (any case): PAY_CURRENCY_MISMATCH otherwise. */
@@ -124,6 +142,8 @@ export type PaymentCommand =
   | RequestCapture
   | RequestCancel
   | RecordCancellation
+  | RecordCaptureRejection
+  | RecordCancelRejection
   | RequestRefund
   | RecordRefundSucceeded
   | RecordRefundFailed

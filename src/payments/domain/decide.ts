@@ -18,6 +18,11 @@ import type {
 } from './commands.js';
 import { decideCorrection } from './decideCorrection.js';
 import {
+  capturedOverCancel,
+  decideRecordCancelRejection,
+  decideRecordCaptureRejection,
+} from './decideRejections.js';
+import {
   decideRecordRefundFailed,
   decideRecordRefundSucceeded,
   decideRequestRefund,
@@ -47,6 +52,10 @@ export function decide(command: PaymentCommand, state: PaymentState | null): Pay
       return decideRequestCancel(command, state);
     case 'RecordCancellation':
       return decideRecordCancellation(command, state);
+    case 'RecordCaptureRejection':
+      return decideRecordCaptureRejection(command, state);
+    case 'RecordCancelRejection':
+      return decideRecordCancelRejection(command, state);
     case 'RequestRefund':
       return decideRequestRefund(command, state);
     case 'RecordRefundSucceeded':
@@ -163,7 +172,7 @@ function decideRecordCapture(c: RecordCapture, s: PaymentState): PaymentEvent[] 
     amount: c.amount,
     capturedAt: c.at,
   };
-  return [{ type: 'PaymentCaptured', data }];
+  return capturedOverCancel(s, { type: 'PaymentCaptured', data });
 }
 
 function decideRecordFailure(c: RecordFailure, s: PaymentState): PaymentEvent[] {

@@ -80,6 +80,25 @@ export interface PaymentCanceled {
   data: { paymentId: string; reason: string | null; canceledAt: string };
 }
 
+/**
+ * The provider refused the pending capture without changing the payment (e.g. an amount above
+ * what it holds): the request is cleared so another capture (or a cancel) can be asked for.
+ */
+export interface PaymentCaptureRejected {
+  type: 'PaymentCaptureRejected';
+  data: { paymentId: string; amount: number; code: string; message: string; rejectedAt: string };
+}
+
+/**
+ * The pending cancel did not happen: the provider refused it (e.g. payment_intent_unexpected_state)
+ * or captured the payment first (code `captured_before_cancel`, followed by PaymentCaptured and a
+ * full RefundRequested). The request is cleared so the payment can be canceled or captured again.
+ */
+export interface PaymentCancelRejected {
+  type: 'PaymentCancelRejected';
+  data: { paymentId: string; reason: string | null; code: string; message: string; rejectedAt: string };
+}
+
 export interface RefundRequested {
   type: 'RefundRequested';
   data: { paymentId: string; refundId: string; amount: number; reason: string | null; requestedAt: string };
@@ -132,6 +151,8 @@ export type PaymentEvent =
   | PaymentFailed
   | PaymentCancelRequested
   | PaymentCanceled
+  | PaymentCaptureRejected
+  | PaymentCancelRejected
   | RefundRequested
   | RefundSucceeded
   | RefundFailed
@@ -148,6 +169,8 @@ export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
   'PaymentFailed',
   'PaymentCancelRequested',
   'PaymentCanceled',
+  'PaymentCaptureRejected',
+  'PaymentCancelRejected',
   'RefundRequested',
   'RefundSucceeded',
   'RefundFailed',

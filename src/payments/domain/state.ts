@@ -160,6 +160,8 @@ const evolvers: Evolvers = {
     pendingCancel: null,
     updatedAt: d.canceledAt,
   }),
+  PaymentCaptureRejected: (s, d) => ({ ...s, pendingCapture: null, updatedAt: d.rejectedAt }),
+  PaymentCancelRejected: (s, d) => ({ ...s, pendingCancel: null, updatedAt: d.rejectedAt }),
   RefundRequested: (s, d) => {
     const refund: RefundState = {
       id: d.refundId,

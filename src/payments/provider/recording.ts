@@ -89,6 +89,10 @@ async function recordOne(
       return (await r.recordFailure(id, { ...c }, ctx)).eventTypes;
     case 'RecordCancellation':
       return (await r.recordCancellation(id, { ...c }, ctx)).eventTypes;
+    case 'RecordCaptureRejection':
+      return (await r.recordCaptureRejection(id, { ...c }, ctx)).eventTypes;
+    case 'RecordCancelRejection':
+      return (await r.recordCancelRejection(id, { ...c }, ctx)).eventTypes;
     case 'RecordRefundSucceeded':
       return (await r.recordRefundSucceeded(id, { ...c }, ctx)).eventTypes;
     case 'RecordRefundFailed':
