@@ -101,7 +101,17 @@ async function assemble(
       await store.head();
       return { name: 'event_store', ok: true };
     },
-    () => flow.readiness(),
+    // The breaker state shows here, but an open breaker does not make the instance unready: every
+    // instance shares the provider, and commands still commit (their provider work waits in the
+    // outbox), so failing readiness would only turn a provider outage into a total one.
+    async () => {
+      const r = await flow.readiness();
+      return {
+        name: r.name,
+        ok: true,
+        detail: r.ok ? r.detail : `${r.detail}: provider work waits in the outbox`,
+      };
+    },
   ];
   const stops: Array<() => Promise<void> | void> = [];
   const runsWorkers = config.role !== 'api';
