@@ -4,7 +4,7 @@
  * then updates the aggregate cache and saves a snapshot when one is due. Relies on the stores
  * writing an idempotency record with an empty append (memory, SQLite and PostgreSQL all do).
  */
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../shared/uuidv7.js';
 import type { CachedAggregate } from './aggregateCache.js';
 import type { CommandOutcome, HandleCommandOptions } from './commandHandler.js';
 import type { AppendOptions } from './eventStore.js';

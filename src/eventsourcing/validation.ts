@@ -3,8 +3,9 @@
  * is queued or written, so bad input fails with ValidationError (PAY_VALIDATION) and changes
  * nothing. The JSON produced here is what adapters store, so every adapter keeps the same bytes.
  */
-import { validate as isUuid, v7 as uuidv7 } from 'uuid';
+import { validate as isUuid } from 'uuid';
 import { ValidationError } from '../shared/errors.js';
+import { uuidv7 } from '../shared/uuidv7.js';
 import type {
   AppendOptions,
   ExpectedVersion,
