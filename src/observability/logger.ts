@@ -137,11 +137,23 @@ export function scrubDeep(value: unknown, depth = 0, seen = new WeakSet<object>(
   return out;
 }
 
+// pino's isoTime formats a Date on every line (~1 us); lines of the same millisecond share one.
+let lastMs = -1;
+let lastTime = '';
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
 export function loggerOptions(options: CreateLoggerOptions = {}): LoggerOptions {
   return {
     level: options.level ?? 'info',
     base: options.base ?? { service: 'paystream' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTime,
     messageKey: 'msg',
     // The log formatter may have serialized the error already (it runs first): keep that as is.
     serializers: { err: (e: unknown) => (e instanceof Error ? scrubDeep(pino.stdSerializers.err(e)) : e) },
