@@ -20,6 +20,7 @@ import type { PaymentCommand } from '../domain/commands.js';
 import type { CaptureMethod, ProviderWorkKind } from '../domain/events.js';
 import type { PaymentState } from '../domain/payment.js';
 import type { CommandContext } from '../services.js';
+import { findProviderPayment } from './intentLookup.js';
 import type { ProviderPolicy } from './policy.js';
 import type { PaymentProvider, ProviderPayment, ProviderResult } from './port.js';
 import { type PaymentLoader, recordAll } from './recording.js';
@@ -66,6 +67,27 @@ function failureText(r: Failed): string {
   return `declined: ${r.failure.code}`;
 }
 
+/** Returned by a create attempt that must not go out (see createPayment). */
+const STOPPED: ProviderResult<ProviderPayment> = {
+  outcome: 'permanent',
+  code: 'paystream_create_stopped',
+  message: 'the payment is no longer to be created',
+  status: 0,
+};
+
+const toCreate = (s: PaymentState): boolean =>
+  (s.status === 'pending' || s.status === 'processing') && s.pendingCancel === null;
+
+/** The command that clears a refused capture/cancel; decide ignores it when nothing is pending. */
+function rejectionOf(kind: string, p: ProviderWorkPayload, r: Failed, at: string): PaymentCommand[] {
+  const code = r.outcome === 'permanent' ? r.code : r.outcome === 'declined' ? r.failure.code : 'unavailable';
+  const message = r.outcome === 'permanent' ? r.message : failureText(r);
+  if (kind === 'provider.capture')
+    return [{ type: 'RecordCaptureRejection', amount: p.amount, code, message, at }];
+  if (kind === 'provider.cancel') return [{ type: 'RecordCancelRejection', code, message, at }];
+  return [];
+}
+
 export function paymentHandlers(deps: ProviderFlowDeps): Record<ProviderWorkKind, OutboxHandler> {
   const at = () => (deps.now?.() ?? new Date()).toISOString();
   const observer = deps.metrics ? { metrics: deps.metrics, loadPayment: deps.loadPayment } : undefined;
@@ -87,8 +109,17 @@ export function paymentHandlers(deps: ProviderFlowDeps): Record<ProviderWorkKind
     if (state) await record(p, outcomeSteps(state, truthOf(pay, null), at()), m);
   };
 
-  /** The provider refused a capture/cancel: its current object says why; settle on it. */
-  const resettle = async (m: OutboxMessage, p: ProviderWorkPayload, providerPaymentId: string) => {
+  /**
+   * The provider refused a capture/cancel: its current object says why; settle on it, then clear
+   * the request if it is still pending (the provider did not do it after all), so the payment can
+   * be captured or canceled again instead of refusing every later request.
+   */
+  const resettle = async (
+    m: OutboxMessage,
+    p: ProviderWorkPayload,
+    providerPaymentId: string,
+    refusal: Failed,
+  ) => {
     const r = await deps.policy.execute(() => deps.provider.retrievePayment(providerPaymentId));
     if (r.outcome !== 'ok') return { status: 'retry', error: failureText(r) } as const;
     const state = await load(p);
@@ -101,17 +132,37 @@ export function paymentHandlers(deps: ProviderFlowDeps): Record<ProviderWorkKind
     });
     if (s.conflicts.length > 0)
       return { status: 'dead', error: `conflict: ${s.conflicts.join('; ')}` } as const;
-    await record(p, s.commands, m);
+    await record(p, [...s.commands, ...rejectionOf(m.kind, p, refusal, at())], m);
+    return { status: 'done' } as const;
+  };
+
+  /**
+   * A cancel was asked while the create was unanswered: the create is never sent again. An earlier
+   * attempt may still have reached the provider (only its answer was lost), so its object is looked
+   * up: found, it is recorded (the cancel handler then cancels it, or the domain refunds a capture);
+   * not found, nothing was created and nothing will be (this handler is the only one that creates),
+   * so the payment is canceled here.
+   */
+  const createStopped = async (m: OutboxMessage, p: ProviderWorkPayload, state: PaymentState) => {
+    if (state.status !== 'processing') return { status: 'done' } as const;
+    const found = await findProviderPayment(deps.provider, deps.policy, state);
+    if (found.outcome !== 'ok') return { status: 'retry', error: failureText(found) } as const;
+    if (found.value) await recordPayment(m, p, found.value);
+    else await record(p, [{ type: 'RecordCancellation', at: at() }], m);
     return { status: 'done' } as const;
   };
 
   const createPayment: OutboxHandler = async (m) => {
     const p = m.payload as ProviderWorkPayload;
-    const state = await load(p);
+    let state = await load(p);
     // Canceled before it was sent, or already settled by a webhook or reconciliation.
-    if (!state || (state.status !== 'pending' && state.status !== 'processing')) return { status: 'done' };
-    const r = await deps.policy.execute(() =>
-      deps.provider.createPayment({
+    if (!state || !toCreate(state))
+      return state?.pendingCancel ? createStopped(m, p, state) : { status: 'done' };
+    const r = await deps.policy.execute(async () => {
+      // Re-read before every attempt (the policy retries): a cancel asked meanwhile stops the create.
+      state = await load(p);
+      if (!state || !toCreate(state)) return STOPPED;
+      return deps.provider.createPayment({
         amount: p.amount,
         currency: p.currency,
         paymentMethod: p.paymentMethod,
@@ -120,8 +171,9 @@ export function paymentHandlers(deps: ProviderFlowDeps): Record<ProviderWorkKind
         description: p.description,
         metadata: { ...p.metadata, [PAYMENT_ID_KEY]: p.paymentId },
         idempotencyKey: p.idempotencyKey,
-      }),
-    );
+      });
+    });
+    if (r === STOPPED) return state?.pendingCancel ? createStopped(m, p, state) : { status: 'done' };
     if (r.outcome === 'ok') {
       await recordPayment(m, p, r.value);
       return { status: 'done' };
@@ -148,19 +200,29 @@ export function paymentHandlers(deps: ProviderFlowDeps): Record<ProviderWorkKind
     ): OutboxHandler =>
     async (m) => {
       const p = m.payload as ProviderWorkPayload;
-      const state = await load(p);
-      const ppid = p.providerPaymentId ?? state?.providerPaymentId ?? null;
+      let state = await load(p);
       if (!state || !ACTIVE.has(state.status)) return { status: 'done' };
-      // The create has not been answered yet (provider down): wait for it rather than give up.
+      let ppid = p.providerPaymentId ?? state.providerPaymentId;
+      if (!ppid) {
+        // The create is unanswered (a timeout may have hidden a success): look for its object.
+        const found = await findProviderPayment(deps.provider, deps.policy, state);
+        if (found.outcome !== 'ok') return { status: 'retry', error: failureText(found) };
+        if (found.value) await recordPayment(m, p, found.value);
+        state = await load(p);
+        if (!state || !ACTIVE.has(state.status)) return { status: 'done' };
+        ppid = state.providerPaymentId;
+      }
+      // Nothing at the provider yet: the create handler either records what it finds or cancels.
       if (!ppid) return { status: 'retry', error: `waiting for the provider payment id of ${p.paymentId}` };
-      const r = await deps.policy.execute(() => call(ppid, p));
+      const id = ppid;
+      const r = await deps.policy.execute(() => call(id, p));
       if (r.outcome === 'ok') {
         await recordPayment(m, p, r.value);
         return { status: 'done' };
       }
       if (r.outcome === 'retryable') return { status: 'retry', error: failureText(r) };
       if (isOurBug(r)) return { status: 'dead', error: failureText(r) };
-      return resettle(m, p, ppid);
+      return resettle(m, p, id, r);
     };
 
   const refund: OutboxHandler = async (m) => {
