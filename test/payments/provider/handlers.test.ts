@@ -7,11 +7,23 @@ import { createPaymentCommandService } from '../../../src/payments/commands/paym
 import { PaymentRecorder } from '../../../src/payments/commands/paymentRecorder.js';
 import { paymentHandlers } from '../../../src/payments/provider/handlers.js';
 import { createProviderPolicy } from '../../../src/payments/provider/policy.js';
+import type { PaymentProvider } from '../../../src/payments/provider/port.js';
 import { paymentLoader } from '../../../src/payments/provider/recording.js';
 import { StripeProvider } from '../../../src/payments/provider/stripe/stripeProvider.js';
 import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
 
 const ctx = { actor: 'key_test', correlationId: 'c-1' };
+
+/** The real provider with some calls replaced (its methods stay bound: it keeps private fields). */
+function overriding(real: PaymentProvider, over: Partial<PaymentProvider>): PaymentProvider {
+  return new Proxy(real, {
+    get(target, key) {
+      if (key in over) return over[key as keyof PaymentProvider];
+      const v = Reflect.get(target, key, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
 
 describe('payment outbox handlers against the simulator', () => {
   let sim: Simulator;
@@ -20,15 +32,16 @@ describe('payment outbox handlers against the simulator', () => {
   });
   after(() => sim.close());
 
-  function flow(
-    provider = new StripeProvider({
+  const stripe = () =>
+    new StripeProvider({
       apiKey: 'sk_test_h',
       host: sim.host,
       port: sim.port,
       protocol: 'http',
       maxNetworkRetries: 0,
-    }),
-  ) {
+    });
+
+  function flow(provider: PaymentProvider = stripe()) {
     const store = new MemoryEventStore();
     const outbox = new MemoryOutboxStore(store.outbox);
     const deps = { store, snapshots: store };
@@ -37,7 +50,7 @@ describe('payment outbox handlers against the simulator', () => {
     const policy = createProviderPolicy({ initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 });
     const handlers = paymentHandlers({ provider, policy, recorder: new PaymentRecorder(deps), loadPayment });
     const dispatcher = new OutboxDispatcher({ store: outbox, handlers, backoff: { baseMs: 1, maxMs: 5 } });
-    return { store, outbox, commands, loadPayment, dispatcher };
+    return { store, outbox, commands, loadPayment, dispatcher, provider };
   }
 
   it('charges pm_card_visa once and records submission then capture', async () => {
@@ -135,7 +148,7 @@ describe('payment outbox handlers against the simulator', () => {
     assert.equal(sim.capturesOf(s!.providerPaymentId!), 1);
   });
 
-  it('a cancel asked while the create is unanswered waits for it, then cancels at the provider', async () => {
+  it('a cancel asked while the create is unanswered (never reached the provider) cancels without creating', async () => {
     sim.configureFaults({ errorRate: 1, errorStatuses: [503] }, true);
     const f = flow();
     const r = await f.commands.createPayment(
@@ -150,8 +163,80 @@ describe('payment outbox handlers against the simulator', () => {
     await f.dispatcher.drain(10_000);
     const s = await f.loadPayment(r.paymentId);
     assert.equal(s?.status, 'canceled');
-    assert.equal(sim.intent(s!.providerPaymentId!)?.payment_intent.status, 'canceled');
+    assert.equal(s?.providerPaymentId, null, 'the create was never sent again');
+    const listed = await f.provider.listPayments({ limit: 100 });
+    assert.ok(listed.outcome === 'ok');
+    assert.equal(listed.value.data.filter((x) => x.metadata.paystream_payment_id === r.paymentId).length, 0);
     assert.equal((await f.outbox.get(cancel.id))?.state, 'done');
+    assert.equal((await f.outbox.list({ state: 'dead' })).length, 0);
+  });
+
+  it('a capture the provider refuses (above what it holds) is recorded as rejected; another capture then goes through', async () => {
+    const real = stripe();
+    // As if the provider held less than we think: Stripe refuses amount_to_capture > amount_capturable.
+    let extra = 10_000;
+    const provider: PaymentProvider = overriding(real, {
+      capture: (id: string, req: { amountToCapture?: number; idempotencyKey: string }) =>
+        real.capture(id, { ...req, amountToCapture: (req.amountToCapture ?? 0) + extra }),
+    });
+    const f = flow(provider);
+    const r = await f.commands.createPayment(
+      { amount: 2000, currency: 'eur', paymentMethod: 'pm_card_visa', captureMethod: 'manual' },
+      ctx,
+    );
+    await f.dispatcher.drain(10_000);
+    await f.commands.capturePayment(r.paymentId, { amount: 1500 }, ctx);
+    await f.dispatcher.drain(10_000);
+    const refused = await f.loadPayment(r.paymentId);
+    assert.equal(refused?.status, 'requires_capture');
+    assert.equal(refused?.pendingCapture, null, 'the refused request no longer blocks the payment');
+    const events = await f.store.readStream(`payment-${r.paymentId}`);
+    const rejected = events.find((e) => e.type === 'PaymentCaptureRejected');
+    assert.deepEqual(
+      [(rejected?.data as { code: string }).code, (rejected?.data as { amount: number }).amount],
+      ['amount_too_large', 1500],
+    );
+    assert.equal((await f.outbox.list({ state: 'dead' })).length, 0, 'a refusal is an answer');
+    extra = 0;
+    await f.commands.capturePayment(r.paymentId, { amount: 1000 }, ctx);
+    await f.dispatcher.drain(10_000);
+    const s = await f.loadPayment(r.paymentId);
+    assert.deepEqual([s?.status, s?.amountCaptured], ['succeeded', 1000]);
+    assert.equal(sim.intent(s!.providerPaymentId!)?.payment_intent.amount_received, 1000);
+  });
+
+  it('a cancel the provider refuses is recorded as rejected; the payment can be canceled again', async () => {
+    const real = stripe();
+    let refuse = true;
+    const provider: PaymentProvider = overriding(real, {
+      cancel: (id: string, req: { reason?: string | null; idempotencyKey: string }) =>
+        refuse
+          ? Promise.resolve({
+              outcome: 'permanent' as const,
+              status: 400,
+              code: 'payment_intent_unexpected_state',
+              message: 'You cannot cancel this PaymentIntent now.',
+            })
+          : real.cancel(id, req),
+    });
+    const f = flow(provider);
+    const r = await f.commands.createPayment(
+      { amount: 2000, currency: 'eur', paymentMethod: 'pm_card_visa', captureMethod: 'manual' },
+      ctx,
+    );
+    await f.dispatcher.drain(10_000);
+    await f.commands.cancelPayment(r.paymentId, { reason: 'requested_by_customer' }, ctx);
+    await f.dispatcher.drain(10_000);
+    const refused = await f.loadPayment(r.paymentId);
+    assert.deepEqual([refused?.status, refused?.pendingCancel], ['requires_capture', null]);
+    const types = (await f.store.readStream(`payment-${r.paymentId}`)).map((e) => e.type);
+    assert.ok(types.includes('PaymentCancelRejected'));
+    refuse = false;
+    await f.commands.cancelPayment(r.paymentId, { reason: 'requested_by_customer' }, ctx);
+    await f.dispatcher.drain(10_000);
+    const s = await f.loadPayment(r.paymentId);
+    assert.equal(s?.status, 'canceled');
+    assert.equal(sim.intent(s!.providerPaymentId!)?.payment_intent.status, 'canceled');
   });
 
   it('dead-letters a call the provider refuses for our credentials, explained', async () => {
