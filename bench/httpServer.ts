@@ -6,7 +6,8 @@
  * rate limit, one pino line per request (to /dev/null), metrics.
  * No outbox dispatcher, simulator or reconciler: the provider flow is worker work (bench/http.ts).
  * Usage: httpServer.ts hello | paystream [logLevel] [async|inline]
- * Prints one JSON line when listening: { url, key?, paymentId? }; exits on SIGTERM.
+ * Prints one JSON line when listening: { url, key?, paymentId? }; on SIGUSR2 one line { user, system }
+ * (CPU us so far); exits on SIGTERM.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,9 @@ const projection = process.argv[4] === 'inline' ? 'inline' : 'async';
 
 function ready(info: Record<string, unknown>, stop: () => Promise<void>): void {
   process.stdout.write(`${JSON.stringify(info)}\n`);
+  // SIGUSR2: print this process's CPU time (all its threads, in us), so the bench can report CPU
+  // per request, which a loaded machine disturbs far less than req/s.
+  process.on('SIGUSR2', () => process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`));
   process.once('SIGTERM', () => {
     void stop().finally(() => process.exit(0));
   });
