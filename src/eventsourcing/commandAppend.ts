@@ -39,6 +39,8 @@ export async function appendDecided<C, E extends DomainEvent, S>(
   const appendOptions: AppendOptions = {
     expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
   };
+  // Our own UUIDv7s are new on every attempt; ids from a caller's newEventId may be replays.
+  if (!opts.newEventId) appendOptions.freshIds = true;
   const idem = opts.idempotency;
   if (idem) {
     appendOptions.idempotency = {

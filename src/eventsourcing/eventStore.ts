@@ -81,6 +81,12 @@ export interface AppendOptions {
   expectedVersion?: ExpectedVersion;
   idempotency?: IdempotencyRecordInput;
   outbox?: OutboxMessageInput[];
+  /**
+   * Every given event id was minted for this append (a fresh UUIDv7, never appended before), so
+   * the append cannot be a replay by id: a store may skip looking the ids up (SQLite does; the
+   * look-up is an index probe per event). Never set it for ids derived from outside input.
+   */
+  freshIds?: boolean;
 }
 
 export interface AppendResult {

@@ -60,6 +60,8 @@ export interface PreparedAppend {
   expectedVersion: ExpectedVersion;
   idempotency: PreparedIdempotency | undefined;
   outbox: PreparedOutboxMessage[];
+  /** AppendOptions.freshIds: no event id can already be stored. */
+  freshIds: boolean;
 }
 
 export function validateStreamId(streamId: unknown, field = 'streamId'): string {
@@ -180,6 +182,7 @@ export function prepareAppend(
     expectedVersion: validateExpectedVersion(options.expectedVersion),
     idempotency: prepareIdempotency(options.idempotency),
     outbox: prepareOutbox(options.outbox, new Date()),
+    freshIds: options.freshIds === true,
   };
 }
 

@@ -92,7 +92,8 @@ function decide(db: Database.Database, s: Statements, p: PreparedAppend, hooks: 
     const existing = s.getIdempotency.get(p.idempotency.key);
     if (existing) throw new IdempotencyKeyExistsError(toIdempotencyRecord(existing));
   }
-  if (mayBeReplay(p.events)) {
+  // Ids minted for this append cannot be stored yet: skip the probe per event.
+  if (!p.freshIds && mayBeReplay(p.events)) {
     const found = p.events.map((e) => {
       const row = e.idGiven ? s.eventById.get(e.id) : undefined;
       return row ? toStoredRef(row) : undefined;

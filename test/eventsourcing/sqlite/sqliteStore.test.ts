@@ -232,4 +232,23 @@ describe('SqliteEventStore specifics', () => {
       await cleanup();
     }
   });
+  it('freshIds skips the replay look-up only: a fresh append is written, a plain retry still replays', async () => {
+    const { store, cleanup } = openTempStore();
+    try {
+      const id = '0190a000-0000-7000-8000-000000000001';
+      const first = await store.append('s-fresh', [{ ...ev(1), id }], {
+        expectedVersion: 'no_stream',
+        freshIds: true,
+      });
+      assert.equal(first.written, true);
+      const replay = await store.append('s-fresh', [{ ...ev(1), id }], { expectedVersion: 'no_stream' });
+      assert.equal(replay.written, false);
+      assert.deepEqual(replay.globalPositions, first.globalPositions);
+      // The hint is a promise about the ids: a reused one is refused by the unique id, not stored twice.
+      await assert.rejects(store.append('s-other', [{ ...ev(2), id }], { freshIds: true }));
+      assert.equal((await store.readAll()).length, 1);
+    } finally {
+      await cleanup();
+    }
+  });
 });
