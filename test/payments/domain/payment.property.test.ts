@@ -96,6 +96,19 @@ const commandArb: fc.Arbitrary<PaymentCommand> = fc.oneof(
     at: fc.constant(t),
   }),
   fc.record({
+    type: fc.constant('RecordCaptureRejection' as const),
+    amount,
+    code: fc.constant('amount_too_large'),
+    message: fc.constant('refused'),
+    at: fc.constant(t),
+  }),
+  fc.record({
+    type: fc.constant('RecordCancelRejection' as const),
+    code: fc.constant('payment_intent_unexpected_state'),
+    message: fc.constant('refused'),
+    at: fc.constant(t),
+  }),
+  fc.record({
     type: fc.constant('RequestRefund' as const),
     refundId,
     amount: fc.option(amount, { nil: undefined }),
