@@ -18,15 +18,15 @@ import type {
 } from './commands.js';
 import { decideCorrection } from './decideCorrection.js';
 import {
-  capturedOverCancel,
-  decideRecordCancelRejection,
-  decideRecordCaptureRejection,
-} from './decideRejections.js';
-import {
   decideRecordRefundFailed,
   decideRecordRefundSucceeded,
   decideRequestRefund,
 } from './decideRefunds.js';
+import {
+  capturedOverCancel,
+  decideRecordCancelRejection,
+  decideRecordCaptureRejection,
+} from './decideRejections.js';
 import { reject } from './errors.js';
 import type { PaymentEvent } from './events.js';
 import { assertSameCurrency, assertValidAmount, normalizeCurrency } from './money.js';

@@ -4,12 +4,18 @@
  */
 import type { RecordCancelRejection, RecordCaptureRejection } from './commands.js';
 import type { PaymentCaptured, PaymentEvent } from './events.js';
-import { refundableAmount, type PaymentState } from './state.js';
+import { type PaymentState, refundableAmount } from './state.js';
 
 export function decideRecordCaptureRejection(c: RecordCaptureRejection, s: PaymentState): PaymentEvent[] {
   // Idempotent: nothing pending (already rejected, or settled) or another capture pending.
   if (s.pendingCapture === null || s.pendingCapture.amount !== c.amount) return [];
-  const data = { paymentId: s.paymentId, amount: c.amount, code: c.code, message: c.message, rejectedAt: c.at };
+  const data = {
+    paymentId: s.paymentId,
+    amount: c.amount,
+    code: c.code,
+    message: c.message,
+    rejectedAt: c.at,
+  };
   return [{ type: 'PaymentCaptureRejected', data }];
 }
 
