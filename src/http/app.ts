@@ -105,7 +105,10 @@ export async function buildApp(deps: AppDeps, config: Config): Promise<FastifyIn
   registerJsonBody(app);
   // Per API key; the limit of 0 turns it off.
   if (config.limits.rateLimitMax > 0) {
-    registerRateLimit(app, { max: config.limits.rateLimitMax, windowMs: config.limits.rateLimitWindowMs });
+    await registerRateLimit(app, {
+      max: config.limits.rateLimitMax,
+      windowMs: config.limits.rateLimitWindowMs,
+    });
   }
   await registerDocs(app, packageVersion());
   await registerRoutes(app, { deps, config });
