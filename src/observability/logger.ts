@@ -67,8 +67,8 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[^\s",;]+/gi, `$1 ${CENSOR}`],
   // A card number: 13–19 digits, optionally grouped by single spaces or dashes, not inside a longer word.
   [/(?<![A-Za-z0-9])(?:\d[ -]?){12,18}\d(?![A-Za-z0-9])/g, '[redacted-pan]'],
-  // Passwords in URLs: scheme://user:password@host
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${CENSOR}@`],
+  // Passwords in URLs: scheme://user:password@host, and scheme://:password@host (Redis)
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${CENSOR}@`],
 ];
 
 /**

@@ -1,5 +1,6 @@
 /** Request and response schemas of the payment routes (snake_case, Stripe-like). */
 import { z } from 'zod';
+import { MAX_METADATA_KEYS, RESERVED_METADATA_PREFIX } from '../../payments/domain/decide.js';
 import { trustedResponse } from '../serializer.js';
 
 const PAYMENT_STATUS = [
@@ -55,8 +56,11 @@ export const PaymentViewSchema = trustedResponse(
 
 const Metadata = z
   .record(z.string().min(1).max(40), z.string().max(500))
-  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys')
-  .describe('Up to 50 string pairs (keys up to 40 characters, values up to 500)');
+  .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
+  .describe(
+    `Up to ${MAX_METADATA_KEYS} string pairs (keys up to 40 characters, values up to 500); ` +
+      `keys starting with ${RESERVED_METADATA_PREFIX} are reserved (the provider allows 50 and paystream adds one)`,
+  );
 
 export const CreatePaymentBody = z
   .object({

@@ -1,8 +1,9 @@
 /**
  * Input validation for the payment commands, before anything is written. Limits follow Stripe
- * (metadata: 50 keys, key <= 40 chars, value <= 500 chars).
+ * (metadata: 49 keys — the provider takes 50 and paystream adds one —, key <= 40 chars, value <= 500 chars).
  */
 import { ValidationError } from '../../shared/errors.js';
+import { MAX_METADATA_KEYS } from '../domain/decide.js';
 import type { CaptureMethod } from '../domain/events.js';
 import { assertValidAmount, money } from '../domain/money.js';
 import type { CreatePaymentInput } from '../services.js';
@@ -32,7 +33,9 @@ function validMetadata(value: unknown): Record<string, string> {
   }
   const source = value as Record<string, unknown>;
   const keys = Object.keys(source);
-  if (keys.length > 50) throw new ValidationError('metadata has more than 50 keys', { field: 'metadata' });
+  if (keys.length > MAX_METADATA_KEYS) {
+    throw new ValidationError(`metadata has more than ${MAX_METADATA_KEYS} keys`, { field: 'metadata' });
+  }
   const out: Record<string, string> = {};
   for (const k of keys) {
     const v = source[k];
