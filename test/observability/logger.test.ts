@@ -95,3 +95,9 @@ test('scrubSecrets leaves a 12-digit number alone and masks a 13-digit one', () 
   assert.equal(scrubSecrets('order 123456789012'), 'order 123456789012');
   assert.equal(scrubSecrets('pan 1234567890123'), 'pan [redacted-pan]');
 });
+
+test('scrubSecrets masks URL passwords, with or without a user name', () => {
+  assert.equal(scrubSecrets('redis://:s3cret@redis:6379'), 'redis://:[redacted]@redis:6379');
+  assert.equal(scrubSecrets('postgres://app:s3cret@db/pay'), 'postgres://app:[redacted]@db/pay');
+  assert.equal(scrubSecrets('http://127.0.0.1:3000/v1'), 'http://127.0.0.1:3000/v1');
+});
