@@ -3,9 +3,10 @@
  * projection's committed checkpoint is >= minCheckpoint (plain string comparison).
  *
  * It is event-driven: the projector (or the inline hook, after its append commits) calls
- * `advanced()` after each committed batch, which settles the waiters it satisfies. The stored
- * checkpoint is read once at the start (so a projection run by another process, or inline, is
- * seen), and once more at the deadline. It never throws on timeout: it resolves `false`, and the
+ * `advanced()` after each committed batch, which settles the waiters it satisfies. While waiters
+ * exist, the stored checkpoint is also polled (10 ms, doubling to 100 ms), so a projection run by
+ * another process — the worker, seen from an API-only instance — is noticed within a poll, not
+ * at the deadline. It never throws on timeout: it resolves `false`, and the
  * query then serves what the read model has (possibly stale) — callers that must know compare the
  * view's version themselves.
  */
@@ -15,6 +16,9 @@ export interface CheckpointSource {
   readCheckpoint(projection: string): Promise<string>;
 }
 
+const POLL_FIRST_MS = 10;
+const POLL_MAX_MS = 100;
+
 interface Waiter {
   min: string;
   resolve: (reached: boolean) => void;
@@ -23,6 +27,7 @@ interface Waiter {
 export class CheckpointWaiter {
   private readonly latest = new Map<string, string>();
   private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly polling = new Set<string>();
 
   constructor(private readonly source: CheckpointSource) {}
 
@@ -46,7 +51,29 @@ export class CheckpointWaiter {
     const pending = this.register(projection, minCheckpoint, timeoutMs);
     const stored = await this.source.readCheckpoint(projection);
     this.advanced(projection, stored);
+    this.poll(projection);
     return pending;
+  }
+
+  /** One polling loop per projection, alive while it has waiters. */
+  private poll(projection: string): void {
+    if (this.polling.has(projection)) return;
+    this.polling.add(projection);
+    let delayMs = POLL_FIRST_MS;
+    const tick = async () => {
+      if ((this.waiters.get(projection)?.size ?? 0) === 0) {
+        this.polling.delete(projection);
+        return;
+      }
+      try {
+        this.advanced(projection, await this.source.readCheckpoint(projection));
+      } catch {
+        // A failed read is retried at the next tick; the deadline still bounds the wait.
+      }
+      delayMs = Math.min(delayMs * 2, POLL_MAX_MS);
+      setTimeout(tick, delayMs).unref();
+    };
+    setTimeout(tick, delayMs).unref();
   }
 
   private register(projection: string, min: string, timeoutMs: number): Promise<boolean> {
