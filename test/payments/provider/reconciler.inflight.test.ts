@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MemoryEventStore } from '../../../src/eventsourcing/memory/memoryEventStore.js';
-import { MemoryOutboxStore } from '../../../src/eventsourcing/outbox/memoryOutboxStore.js';
-import { createPaymentCommandService } from '../../../src/payments/commands/paymentCommandService.js';
-import { createProviderFlow } from '../../../src/payments/provider/flow.js';
-import { MemoryWebhookInbox } from '../../../src/payments/provider/inbox/webhookInbox.js';
-import { Reconciler } from '../../../src/payments/provider/reconciler.js';
-import { StripeProvider } from '../../../src/payments/provider/stripe/stripeProvider.js';
 import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
+import { memoryRig, stripeAt } from './support/memoryRig.js';
 
 const ctx = { actor: 'key_test', correlationId: 'c-1' };
 
@@ -19,32 +13,13 @@ describe('Reconciler and payments with outbox work in flight', () => {
   after(() => sim.close());
 
   it('counts a known payment with a pending capture as in flight, never as provider-only, and progress reaches its total', async () => {
-    const provider = new StripeProvider({
-      apiKey: 'sk_test_inflight',
-      host: sim.host,
-      port: sim.port,
-      protocol: 'http',
-      maxNetworkRetries: 0,
-    });
-    const store = new MemoryEventStore();
-    const outbox = new MemoryOutboxStore(store.outbox);
-    const flow = createProviderFlow({
-      store,
+    const {
       outbox,
-      inbox: new MemoryWebhookInbox(),
-      provider,
-      webhookSecret: 'whsec_unused',
-      policy: { maxAttempts: 1 },
-    });
-    const reconciler = new Reconciler({
-      store,
-      outbox,
-      provider,
-      policy: flow.policy,
-      recorder: flow.recorder,
-      loadPayment: flow.loadPayment,
-    });
-    const commands = createPaymentCommandService({ store, snapshots: store });
+      flow,
+      commands,
+      reconciler: reconcilerOver,
+    } = memoryRig(stripeAt('sk_test_inflight', sim));
+    const reconciler = reconcilerOver();
     const r = await commands.createPayment(
       { amount: 1200, currency: 'eur', paymentMethod: 'pm_card_visa', captureMethod: 'manual' },
       ctx,

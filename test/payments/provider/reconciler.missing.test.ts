@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MemoryEventStore } from '../../../src/eventsourcing/memory/memoryEventStore.js';
-import { MemoryOutboxStore } from '../../../src/eventsourcing/outbox/memoryOutboxStore.js';
-import { createPaymentCommandService } from '../../../src/payments/commands/paymentCommandService.js';
-import { createProviderFlow } from '../../../src/payments/provider/flow.js';
-import { MemoryWebhookInbox } from '../../../src/payments/provider/inbox/webhookInbox.js';
 import type { PaymentProvider } from '../../../src/payments/provider/port.js';
-import { Reconciler } from '../../../src/payments/provider/reconciler.js';
-import { StripeProvider } from '../../../src/payments/provider/stripe/stripeProvider.js';
 import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
 import { wrapProvider } from '../../support/wrapProvider.js';
+import { memoryRig, stripeAt } from './support/memoryRig.js';
 
 const ctx = { actor: 'key_test', correlationId: 'c-1' };
 
@@ -30,24 +24,8 @@ describe('Reconciler when the provider answers 404 for a payment we hold', () =>
   after(() => sim.close());
 
   it('flags a succeeded payment the provider has no object for, instead of a silent error every run', async () => {
-    const real = new StripeProvider({
-      apiKey: 'sk_test_missing',
-      host: sim.host,
-      port: sim.port,
-      protocol: 'http',
-      maxNetworkRetries: 0,
-    });
-    const store = new MemoryEventStore();
-    const outbox = new MemoryOutboxStore(store.outbox);
-    const flow = createProviderFlow({
-      store,
-      outbox,
-      inbox: new MemoryWebhookInbox(),
-      provider: real,
-      webhookSecret: 'whsec_unused',
-      policy: { maxAttempts: 1 },
-    });
-    const commands = createPaymentCommandService({ store, snapshots: store });
+    const real = stripeAt('sk_test_missing', sim);
+    const { flow, commands, reconciler: reconcilerOver } = memoryRig(real);
     const r = await commands.createPayment(
       { amount: 800, currency: 'eur', paymentMethod: 'pm_card_visa' },
       ctx,
@@ -60,14 +38,7 @@ describe('Reconciler when the provider answers 404 for a payment we hold', () =>
       listRefunds: missing,
       listPayments: async () => ({ outcome: 'ok', value: { data: [], hasMore: false } }),
     });
-    const reconciler = new Reconciler({
-      store,
-      outbox,
-      provider: forgetful,
-      policy: flow.policy,
-      recorder: flow.recorder,
-      loadPayment: flow.loadPayment,
-    });
+    const reconciler = reconcilerOver(forgetful);
     const report = await reconciler.reconcile();
     const item = report.items.find((i) => i.paymentId === r.paymentId);
     assert.equal(item?.result, 'conflicting');
