@@ -9,6 +9,8 @@ import {
   type BatchResult,
   type BatchTarget,
   type CheckpointRecord,
+  type CheckpointRow,
+  checkpointRecord,
   eventsFor,
   type Projection,
   type ProjectionDb,
@@ -19,28 +21,6 @@ import {
 
 export type PgTx = pg.PoolClient;
 export type PostgresProjection = Projection<PgTx>;
-
-interface CheckpointRow {
-  name: string;
-  checkpoint: string;
-  position: string | number;
-  updated_at: Date;
-  status: string;
-  version: number;
-  error: string | null;
-}
-
-function toRecord(r: CheckpointRow): CheckpointRecord {
-  return {
-    name: r.name,
-    checkpoint: r.checkpoint,
-    position: Number(r.position),
-    updatedAt: r.updated_at,
-    status: r.status as ProjectionStatus,
-    version: Number(r.version),
-    error: r.error,
-  };
-}
 
 const SELECT = 'SELECT * FROM projection_checkpoints WHERE name = $1';
 const WRITE_CHECKPOINT = `INSERT INTO projection_checkpoints (name, checkpoint, position, updated_at, status, version)
@@ -75,14 +55,14 @@ export class PostgresProjectionDb implements ProjectionDb<PgTx> {
 
   async getCheckpoint(name: string): Promise<CheckpointRecord | undefined> {
     const { rows } = await this.pool.query<CheckpointRow>(SELECT, [name]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? checkpointRecord(rows[0]) : undefined;
   }
 
   async listCheckpoints(): Promise<CheckpointRecord[]> {
     const { rows } = await this.pool.query<CheckpointRow>(
       'SELECT * FROM projection_checkpoints ORDER BY name',
     );
-    return rows.map(toRecord);
+    return rows.map(checkpointRecord);
   }
 
   async setStatus(name: string, status: ProjectionStatus, version: number, error?: string): Promise<void> {
@@ -124,7 +104,7 @@ export class PostgresProjectionDb implements ProjectionDb<PgTx> {
       [target.checkpointName, target.status, target.version],
     );
     const { rows } = await tx.query<CheckpointRow>(`${SELECT} FOR UPDATE`, [target.checkpointName]);
-    const stored = toRecord(rows[0]!);
+    const stored = checkpointRecord(rows[0]!);
     const fresh = skipApplied ? events.filter((e) => e.checkpoint > stored.checkpoint) : events;
     const last = fresh[fresh.length - 1];
     if (!last) return { applied: 0, checkpoint: stored.checkpoint, position: stored.position, ids: [] };
@@ -170,10 +150,12 @@ export class PostgresProjectionDb implements ProjectionDb<PgTx> {
         `INSERT INTO projection_checkpoints (name, status, version) VALUES ($1, 'stopped', $2) ON CONFLICT (name) DO NOTHING`,
         [p.name, version],
       );
-      const live = toRecord((await tx.query<CheckpointRow>(`${SELECT} FOR UPDATE`, [p.name])).rows[0]!);
+      const live = checkpointRecord(
+        (await tx.query<CheckpointRow>(`${SELECT} FOR UPDATE`, [p.name])).rows[0]!,
+      );
       const shadowRow = (await tx.query<CheckpointRow>(SELECT, [shadowName(p.name)])).rows[0];
       if (!shadowRow) throw new Error(`projection ${p.name}: no shadow to swap in`);
-      const shadow = toRecord(shadowRow);
+      const shadow = checkpointRecord(shadowRow);
       if (live.checkpoint > shadow.checkpoint) return false;
       for (const table of p.tables) {
         await tx.query(`DROP TABLE IF EXISTS ${table}`);

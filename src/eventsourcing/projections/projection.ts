@@ -56,6 +56,29 @@ export interface CheckpointRecord {
   error: string | null;
 }
 
+/** A `projection_checkpoints` row as either driver returns it (SQLite text time, pg Date / bigint text). */
+export interface CheckpointRow {
+  name: string;
+  checkpoint: string;
+  position: string | number;
+  updated_at: string | Date;
+  status: string;
+  version: number;
+  error: string | null;
+}
+
+export function checkpointRecord(r: CheckpointRow): CheckpointRecord {
+  return {
+    name: r.name,
+    checkpoint: r.checkpoint,
+    position: Number(r.position),
+    updatedAt: r.updated_at instanceof Date ? r.updated_at : new Date(r.updated_at),
+    status: r.status as ProjectionStatus,
+    version: Number(r.version),
+    error: r.error,
+  };
+}
+
 export interface BatchResult {
   /** Events actually applied (those after the stored checkpoint). */
   applied: number;

@@ -9,6 +9,8 @@ import {
   type BatchResult,
   type BatchTarget,
   type CheckpointRecord,
+  type CheckpointRow,
+  checkpointRecord,
   eventsFor,
   type Projection,
   type ProjectionDb,
@@ -19,28 +21,6 @@ import {
 
 type Db = Database.Database;
 export type SqliteProjection = Projection<Db>;
-
-interface CheckpointRow {
-  name: string;
-  checkpoint: string;
-  position: number;
-  updated_at: string;
-  status: string;
-  version: number;
-  error: string | null;
-}
-
-function toRecord(r: CheckpointRow): CheckpointRecord {
-  return {
-    name: r.name,
-    checkpoint: r.checkpoint,
-    position: Number(r.position),
-    updatedAt: new Date(r.updated_at),
-    status: r.status as ProjectionStatus,
-    version: Number(r.version),
-    error: r.error,
-  };
-}
 
 const UPSERT_STATUS = `INSERT INTO projection_checkpoints (name, updated_at, status, version, error)
   VALUES (?, ?, ?, ?, ?)
@@ -66,14 +46,14 @@ export class SqliteProjectionDb implements ProjectionDb<Db> {
     const row = this.db.prepare('SELECT * FROM projection_checkpoints WHERE name = ?').get(name) as
       | CheckpointRow
       | undefined;
-    return row ? toRecord(row) : undefined;
+    return row ? checkpointRecord(row) : undefined;
   }
 
   async listCheckpoints(): Promise<CheckpointRecord[]> {
     const rows = this.db
       .prepare('SELECT * FROM projection_checkpoints ORDER BY name')
       .all() as CheckpointRow[];
-    return rows.map(toRecord);
+    return rows.map(checkpointRecord);
   }
 
   async setStatus(name: string, status: ProjectionStatus, version: number, error?: string): Promise<void> {
