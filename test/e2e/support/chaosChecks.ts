@@ -2,7 +2,7 @@
  * What the chaos test checks once the storm is over: our state against the provider's (the
  * simulator's admin truth, which no fault touches), charges, the log and the dead letters.
  */
-
+import assert from 'node:assert/strict';
 import type { EventStore } from '../../../src/eventsourcing/eventStore.js';
 import type { PaymentState } from '../../../src/payments/domain/payment.js';
 import type { SimSnapshot, Simulator } from '../../../src/simulator/index.js';
@@ -127,4 +127,23 @@ export function countFaults(sim: Simulator) {
     return f;
   };
   return c;
+}
+
+/** The verdict every chaos run must reach once the dispatcher drained and one reconciliation ran. */
+export function assertSettled(v: {
+  mismatches: string[];
+  charges: string[];
+  missing: string[];
+  dead: Array<{ id: string; lastError: string | null }>;
+  counts: { conflicting: number; errors: number };
+}): void {
+  assert.deepEqual(v.mismatches, [], 'every payment equals the provider');
+  assert.deepEqual(v.charges, [], 'nothing charged twice');
+  assert.deepEqual(v.missing, [], 'every acknowledged command is in the log');
+  assert.deepEqual(
+    v.dead.filter((m) => !m.lastError).map((m) => m.id),
+    [],
+    'every dead letter says why',
+  );
+  assert.equal(v.counts.conflicting + v.counts.errors, 0, 'nothing left for a person');
 }
